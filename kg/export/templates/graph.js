@@ -1,0 +1,556 @@
+// Page script for kg graph pages.  All article text is untrusted: it only
+// ever reaches the DOM through textContent / createElement, never innerHTML.
+(function () {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("kg-data").textContent);
+  const meta = data.meta;
+  const REPORTER = meta.reporter;
+  const FONT = "#222222";
+  const DIM_NODE = { background: "#eeeeee", border: "#dddddd" };
+  const DIM_FONT = "#c8c8c8";
+  const EDGE_COLOR = data.options.edges.color;
+  const DIM_EDGE = { color: "#eeeeee", highlight: EDGE_COLOR.highlight, hover: EDGE_COLOR.hover, inherit: false };
+
+  // ---- indexes over the full graph (the network may show only part) ----
+  const nodesArr = data.nodes; // already in rank order (heaviest first)
+  const edgesArr = data.edges;
+  const byId = new Map();
+  const adj = new Map();
+  const types = new Map();
+  nodesArr.forEach((n) => {
+    byId.set(n.id, n);
+    adj.set(n.id, []);
+  });
+  edgesArr.forEach((e) => {
+    adj.get(e.from).push({ other: e.to, edge: e });
+    adj.get(e.to).push({ other: e.from, edge: e });
+  });
+  adj.forEach((list) => list.sort((a, b) => b.edge.weight - a.edge.weight || cmp(a.other, b.other)));
+  data.types.forEach((t) => types.set(t.key, t));
+
+  // ---- page state ----
+  const state = {
+    limit: Math.min(meta.maxNodes, nodesArr.length),
+    shown: new Set(), // node ids present in the network's DataSet
+    edgeIn: new Set(), // edge ids present in the network's DataSet
+    nodeHidden: new Map(),
+    edgeHidden: new Map(),
+    typeOn: new Map(),
+    showReporters: true,
+    minWeight: 1,
+    highlighted: null,
+    dimmed: false,
+    afterLayout: null,
+  };
+  data.types.forEach((t) => state.typeOn.set(t.key, true));
+
+  const $ = (id) => document.getElementById(id);
+
+  function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  function el(tag, opts, children) {
+    const node = document.createElement(tag);
+    if (opts) {
+      if (opts.cls) node.className = opts.cls;
+      if (opts.text !== undefined) node.textContent = String(opts.text);
+    }
+    (children || []).forEach((c) => c && node.appendChild(c));
+    return node;
+  }
+
+  function typeLabel(key) {
+    const t = types.get(key);
+    return t ? t.label : key;
+  }
+
+  // ---- tooltips: DOM elements (vis appends them), never HTML strings ----
+  function nodeTip(n) {
+    const parts = [typeLabel(n.kind), "提及 mentions " + n.info.mentions, "文章 articles " + n.info.articles];
+    const tip = el("div", { cls: "kg-tip" }, [el("strong", { text: n.id }), el("div", { cls: "sub", text: parts.join(" · ") })]);
+    if (n.info.aliases.length) {
+      tip.appendChild(el("div", { cls: "sub", text: "别名 aka: " + n.info.aliases.slice(0, 5).join("、") }));
+    }
+    return tip;
+  }
+
+  function edgeTip(e) {
+    return el("div", { cls: "kg-tip" }, [
+      el("strong", { text: e.from + " — " + e.to }),
+      el("div", { cls: "sub", text: "权重 weight " + e.weight + " · 句 sentences " + e.sentences }),
+    ]);
+  }
+
+  function isNodeHidden(n) {
+    if (n.kind === REPORTER) return !state.showReporters;
+    return state.typeOn.get(n.kind) === false;
+  }
+
+  function isEdgeHidden(e) {
+    return e.weight < state.minWeight || state.nodeHidden.get(e.from) === true || state.nodeHidden.get(e.to) === true;
+  }
+
+  function nodeItem(n, pos) {
+    const hidden = isNodeHidden(n);
+    state.nodeHidden.set(n.id, hidden);
+    const item = { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size, title: nodeTip(n), hidden: hidden };
+    if (state.dimmed) {
+      item.color = DIM_NODE;
+      item.font = { color: DIM_FONT };
+    }
+    if (pos) {
+      item.x = pos.x;
+      item.y = pos.y;
+    }
+    return item;
+  }
+
+  function edgeItem(e) {
+    const hidden = isEdgeHidden(e);
+    state.edgeHidden.set(e.id, hidden);
+    const item = { id: e.id, from: e.from, to: e.to, width: e.width, title: edgeTip(e), hidden: hidden };
+    if (state.dimmed) item.color = DIM_EDGE;
+    return item;
+  }
+
+  // Edges whose both ends are now shown and which are not in the network yet.
+  function pendingEdges(ids) {
+    const out = [];
+    ids.forEach((id) => {
+      adj.get(id).forEach(({ other, edge }) => {
+        if (state.shown.has(other) && !state.edgeIn.has(edge.id)) {
+          state.edgeIn.add(edge.id);
+          out.push(edgeItem(edge));
+        }
+      });
+    });
+    return out;
+  }
+
+  // ---- build the network ----
+  const initial = nodesArr.slice(0, state.limit);
+  initial.forEach((n) => state.shown.add(n.id));
+  const nodes = new vis.DataSet(initial.map((n) => nodeItem(n)));
+  const edges = new vis.DataSet(pendingEdges(initial.map((n) => n.id)));
+  const network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, data.options);
+
+  const api = {
+    network: network,
+    nodes: nodes,
+    edges: edges,
+    data: data,
+    totalNodes: nodesArr.length,
+    totalEdges: edgesArr.length,
+    ready: false,
+    nodesShown: () => nodes.get({ filter: (n) => !n.hidden }).length,
+    edgesShown: () => edges.get({ filter: (e) => !e.hidden }).length,
+    search: search,
+    showMore: showMore,
+    openNode: focusNode,
+    openEdge: showEdgePanel,
+    setTypeVisible: setTypeVisible,
+    setReportersVisible: setReportersVisible,
+    setMinWeight: setMinWeight,
+    edgeId: (a, b) => {
+      const hit = (adj.get(a) || []).find((x) => x.other === b);
+      return hit ? hit.edge.id : null;
+    },
+  };
+  window.kgPage = api;
+
+  function setReady(ready) {
+    api.ready = ready;
+    document.body.dataset.ready = ready ? "1" : "0";
+  }
+
+  // Physics only runs for a bounded stabilisation, then is switched off for
+  // good: big graphs would otherwise keep jiggling (and burning CPU) forever.
+  network.on("stabilizationIterationsDone", () => {
+    network.setOptions({ physics: { enabled: false } });
+    const after = state.afterLayout;
+    state.afterLayout = null;
+    if (after) after();
+    // Ready once the settled layout has actually been painted.
+    network.once("afterDrawing", () => setReady(true));
+    network.redraw();
+  });
+  if (initial.length === 0) setTimeout(() => setReady(true), 0);
+
+  // ---- filters ----
+  function applyFilters() {
+    const nodeUpd = [];
+    state.shown.forEach((id) => {
+      const hidden = isNodeHidden(byId.get(id));
+      if (state.nodeHidden.get(id) !== hidden) {
+        state.nodeHidden.set(id, hidden);
+        nodeUpd.push({ id: id, hidden: hidden });
+      }
+    });
+    const edgeUpd = [];
+    state.edgeIn.forEach((eid) => {
+      const hidden = isEdgeHidden(edgesArr[eid]);
+      if (state.edgeHidden.get(eid) !== hidden) {
+        state.edgeHidden.set(eid, hidden);
+        edgeUpd.push({ id: eid, hidden: hidden });
+      }
+    });
+    if (nodeUpd.length) nodes.update(nodeUpd);
+    if (edgeUpd.length) edges.update(edgeUpd);
+    updateStatus();
+  }
+
+  function setTypeVisible(key, on) {
+    state.typeOn.set(key, !!on);
+    const box = document.querySelector('#legend input[data-type="' + CSS.escape(key) + '"]');
+    if (box) box.checked = !!on;
+    applyFilters();
+  }
+
+  function setReportersVisible(on) {
+    state.showReporters = !!on;
+    $("show-reporters").checked = !!on;
+    applyFilters();
+  }
+
+  function setMinWeight(w) {
+    state.minWeight = Number(w) || 1;
+    $("min-weight").value = String(state.minWeight);
+    $("min-weight-value").textContent = String(state.minWeight);
+    applyFilters();
+  }
+
+  function buildControls() {
+    const legend = $("legend");
+    data.types.forEach((t) => {
+      const sym = el("span", { cls: "sym", text: t.symbol });
+      sym.style.color = t.color;
+      if (t.key === REPORTER) {
+        const toggle = $("reporter-toggle");
+        toggle.insertBefore(sym, toggle.lastChild);
+        toggle.appendChild(el("span", { cls: "count", text: " (" + t.count + ")" }));
+        toggle.hidden = false;
+        return;
+      }
+      const box = el("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.dataset.type = t.key;
+      box.addEventListener("change", () => setTypeVisible(t.key, box.checked));
+      const label = el("label", null, [box, sym, el("span", { text: t.label }), el("span", { cls: "count", text: " (" + t.count + ")" })]);
+      legend.appendChild(el("li", null, [label]));
+    });
+    $("show-reporters").addEventListener("change", (ev) => setReportersVisible(ev.target.checked));
+
+    const slider = $("min-weight");
+    slider.max = String(Math.max(1, meta.maxWeight));
+    slider.addEventListener("input", () => setMinWeight(slider.value));
+
+    const list = $("search-names");
+    const seen = new Set();
+    nodesArr.forEach((n) => {
+      [n.id].concat(n.info.aliases).forEach((name) => {
+        if (seen.has(name)) return;
+        seen.add(name);
+        const opt = el("option");
+        opt.value = name;
+        list.appendChild(opt);
+      });
+    });
+    $("search-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      search($("search").value);
+    });
+    $("search").addEventListener("input", (ev) => {
+      const q = ev.target.value.trim();
+      if (!q) clearHighlight();
+      else if (byId.has(q) || seen.has(q)) search(q); // picked from the list
+    });
+    $("show-more").addEventListener("click", () => showMore());
+    $("panel-close").addEventListener("click", () => {
+      $("panel").hidden = true;
+    });
+  }
+
+  function updateStatus() {
+    const total = nodesArr.length;
+    const n = state.shown.size;
+    let text = "显示 " + n + " / " + total + " 个节点 · showing " + n + " of " + total + " nodes";
+    const hidden = n - api.nodesShown();
+    if (hidden > 0) text += " (" + hidden + " filtered out)";
+    $("status").textContent = text;
+    $("show-more").hidden = n >= total;
+  }
+
+  // ---- adding nodes beyond the initial top-N ----
+  // New nodes start next to their strongest already-placed neighbour, so a
+  // short stabilisation (old nodes pinned) is enough to fit them in.
+  function placeNear(ids) {
+    const pos = network.getPositions();
+    let radius = 100;
+    Object.keys(pos).forEach((k) => {
+      radius = Math.max(radius, Math.abs(pos[k].x), Math.abs(pos[k].y));
+    });
+    const out = new Map();
+    ids.forEach((id, i) => {
+      const angle = (state.shown.size + i) * 2.399963; // golden angle: spread, deterministic
+      const anchor = adj.get(id).map((x) => pos[x.other] || out.get(x.other)).find(Boolean);
+      if (anchor) {
+        const r = 40 + (i % 5) * 12;
+        out.set(id, { x: anchor.x + r * Math.cos(angle), y: anchor.y + r * Math.sin(angle) });
+      } else {
+        const r = radius * 1.1 + (i % 7) * 20;
+        out.set(id, { x: r * Math.cos(angle), y: r * Math.sin(angle) });
+      }
+    });
+    return out;
+  }
+
+  function addNodes(ids) {
+    const fresh = ids.filter((id) => !state.shown.has(id));
+    if (!fresh.length) return [];
+    const pos = placeNear(fresh);
+    fresh.forEach((id) => state.shown.add(id));
+    nodes.add(fresh.map((id) => nodeItem(byId.get(id), pos.get(id))));
+    edges.add(pendingEdges(fresh));
+    return fresh;
+  }
+
+  function showMore(count) {
+    const step = count || meta.maxNodes;
+    const ids = [];
+    for (let i = 0; i < nodesArr.length && ids.length < step; i++) {
+      if (!state.shown.has(nodesArr[i].id)) ids.push(nodesArr[i].id);
+    }
+    if (!ids.length) return 0;
+    const old = Array.from(state.shown);
+    addNodes(ids);
+    state.limit = state.shown.size;
+    updateStatus();
+    setReady(false);
+    nodes.update(old.map((id) => ({ id: id, fixed: true })));
+    state.afterLayout = () => nodes.update(old.map((id) => ({ id: id, fixed: false })));
+    network.stabilize(meta.moreIterations);
+    return ids.length;
+  }
+
+  // Make sure a node (picked by search or from a panel) is in the network and visible.
+  function reveal(id) {
+    const n = byId.get(id);
+    if (!state.shown.has(id)) {
+      addNodes([id]);
+      updateStatus();
+    }
+    if (n.kind === REPORTER && !state.showReporters) setReportersVisible(true);
+    else if (state.typeOn.get(n.kind) === false) setTypeVisible(n.kind, true);
+  }
+
+  // ---- highlight a neighbourhood by dimming everything else ----
+  function highlight(id) {
+    const keep = new Set([id]);
+    adj.get(id).forEach((x) => keep.add(x.other));
+    const nodeUpd = [];
+    state.shown.forEach((nid) => {
+      const n = byId.get(nid);
+      nodeUpd.push(
+        keep.has(nid) ? { id: nid, color: n.color, font: { color: FONT } } : { id: nid, color: DIM_NODE, font: { color: DIM_FONT } }
+      );
+    });
+    const edgeUpd = [];
+    state.edgeIn.forEach((eid) => {
+      const e = edgesArr[eid];
+      edgeUpd.push({ id: eid, color: e.from === id || e.to === id ? EDGE_COLOR : DIM_EDGE });
+    });
+    nodes.update(nodeUpd);
+    edges.update(edgeUpd);
+    state.highlighted = id;
+    state.dimmed = true;
+  }
+
+  function clearHighlight() {
+    if (!state.dimmed) return;
+    const nodeUpd = [];
+    state.shown.forEach((nid) => nodeUpd.push({ id: nid, color: byId.get(nid).color, font: { color: FONT } }));
+    const edgeUpd = [];
+    state.edgeIn.forEach((eid) => edgeUpd.push({ id: eid, color: EDGE_COLOR }));
+    nodes.update(nodeUpd);
+    edges.update(edgeUpd);
+    state.highlighted = null;
+    state.dimmed = false;
+  }
+
+  // ---- search ----
+  function findNode(query) {
+    const q = String(query || "").trim();
+    if (!q) return null;
+    if (byId.has(q)) return q;
+    const ql = q.toLowerCase();
+    const tests = [
+      (n) => n.info.aliases.includes(q),
+      (n) => n.id.toLowerCase() === ql || n.info.aliases.some((a) => a.toLowerCase() === ql),
+      (n) => n.id.toLowerCase().includes(ql),
+      (n) => n.info.aliases.some((a) => a.toLowerCase().includes(ql)),
+    ];
+    for (const test of tests) {
+      const hit = nodesArr.find(test); // rank order: the most connected match wins
+      if (hit) return hit.id;
+    }
+    return null;
+  }
+
+  function search(query) {
+    const id = findNode(query);
+    $("search-msg").textContent = id || !String(query || "").trim() ? "" : "未找到 not found";
+    if (id === null) {
+      clearHighlight();
+      return null;
+    }
+    focusNode(id, true);
+    return id;
+  }
+
+  function focusNode(id, move) {
+    if (!byId.has(id)) return;
+    reveal(id);
+    network.selectNodes([id]);
+    highlight(id);
+    if (move !== false) {
+      network.focus(id, { scale: Math.max(network.getScale(), 1), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    }
+    showNodePanel(id);
+  }
+
+  // ---- side panel ----
+  function openPanel(children) {
+    const body = $("panel-body");
+    body.replaceChildren(...children);
+    $("panel").hidden = false;
+    $("panel").scrollTop = 0;
+  }
+
+  function nodeLink(id, text) {
+    const b = el("button", { cls: "link", text: text });
+    b.type = "button";
+    b.addEventListener("click", () => focusNode(id, true));
+    return b;
+  }
+
+  function showNodePanel(id) {
+    const n = byId.get(id);
+    const badge = el("span", { cls: "type", text: typeLabel(n.kind) });
+    badge.style.background = n.color;
+    const neighbours = adj.get(id);
+    const wdeg = n.wdeg;
+    const parts = [
+      el("h2", { text: n.id }),
+      badge,
+      el("p", {
+        cls: "counts",
+        text: "提及 mentions " + n.info.mentions + " · 文章 articles " + n.info.articles + " · 关系 links " + neighbours.length + " · 权重 weighted degree " + wdeg,
+      }),
+    ];
+    if (n.info.titles.length) {
+      parts.push(el("h3", { text: "职务 Titles" }));
+      parts.push(
+        el(
+          "ul",
+          null,
+          n.info.titles.map(([title, sources]) =>
+            el("li", null, [
+              el("span", { text: title }),
+              sources.length
+                ? el(
+                    "ul",
+                    null,
+                    sources.map(([aid, atitle]) => el("li", { cls: "src", text: (atitle || "(untitled)") + (aid ? " [" + aid + "]" : "") }))
+                  )
+                : null,
+            ])
+          )
+        )
+      );
+    }
+    if (n.info.aliases.length) {
+      parts.push(el("h3", { text: "别名 Aliases" }));
+      parts.push(el("p", { text: n.info.aliases.join("、") }));
+    }
+    parts.push(el("h3", { text: "关联 Neighbours (" + neighbours.length + ")" }));
+    parts.push(
+      el(
+        "ol",
+        null,
+        neighbours.map(({ other, edge }) =>
+          el("li", null, [nodeLink(other, other), el("span", { cls: "muted", text: " ×" + edge.weight + (state.shown.has(other) ? "" : " (not shown)") })])
+        )
+      )
+    );
+    openPanel(parts);
+  }
+
+  function termsOf(id, cls) {
+    const n = byId.get(id);
+    return [id].concat(n.info.aliases).filter(Boolean).map((t) => ({ t: t, cls: cls }));
+  }
+
+  // Wrap every occurrence of a term in <mark>; longest term first at each spot.
+  function markedSentence(text, terms) {
+    const p = el("p", { cls: "sentence" });
+    let buf = "";
+    let i = 0;
+    const flush = () => {
+      if (buf) p.appendChild(document.createTextNode(buf));
+      buf = "";
+    };
+    while (i < text.length) {
+      const hit = terms.find((x) => text.startsWith(x.t, i));
+      if (hit) {
+        flush();
+        const m = document.createElement("mark");
+        m.className = hit.cls;
+        m.textContent = hit.t;
+        p.appendChild(m);
+        i += hit.t.length;
+      } else {
+        buf += text[i];
+        i += 1;
+      }
+    }
+    flush();
+    return p;
+  }
+
+  function showEdgePanel(eid) {
+    const e = edgesArr[eid];
+    if (!e) return;
+    const terms = termsOf(e.from, "a")
+      .concat(termsOf(e.to, "b"))
+      .sort((x, y) => y.t.length - x.t.length);
+    const parts = [
+      el("h2", null, [nodeLink(e.from, e.from), document.createTextNode(" — "), nodeLink(e.to, e.to)]),
+      el("p", { cls: "counts", text: "共同文章 shared articles " + e.weight + " · 共同句子 shared sentences " + e.sentences }),
+      el("h3", { text: "证据 Evidence (" + e.ev.length + ")" }),
+    ];
+    e.ev.forEach((ref) => {
+      const [aid, atitle, file, sentence] = data.evidence[ref];
+      const where = [atitle ? "《" + atitle + "》" : "", file, aid ? "[" + aid + "]" : ""].filter(Boolean).join(" · ");
+      parts.push(el("div", { cls: "evidence" }, [markedSentence(sentence, terms), el("div", { cls: "meta", text: where })]));
+    });
+    if (!e.ev.length) parts.push(el("p", { cls: "muted", text: "(no evidence stored)" }));
+    openPanel(parts);
+  }
+
+  network.on("click", (params) => {
+    if (params.nodes.length) {
+      focusNode(params.nodes[0], false);
+    } else if (params.edges.length) {
+      clearHighlight();
+      showEdgePanel(params.edges[0]);
+    } else {
+      clearHighlight();
+    }
+  });
+
+  buildControls();
+  updateStatus();
+})();

@@ -1,0 +1,172 @@
+"""The library's front door: ``build()`` runs every stage in order.
+
+read -> pages (articles, sentences) -> recognise -> refine -> resolve -> graph.
+Rendering and export are separate (:func:`write_outputs`), so notebooks can
+build without touching files.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg.graph import build_graph
+from kg.model import Article, Entity, Mention
+from kg.pages import articles_from_document, repeated_lines
+from kg.read import ReadError, read_documents
+from kg.recognize import Recognizer, get_recognizer
+from kg.refine import refine_sentence
+from kg.refine.lexicon import load_lexicon
+from kg.resolve import read_aliases, resolve
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+_BATCH_ARTICLES = 16
+
+
+@dataclass
+class Result:
+    graph: nx.Graph
+    articles: list[Article]
+    mentions: list[Mention]
+    entities: list[Entity]
+    errors: list[ReadError] = field(default_factory=list)
+    home_city: str | None = None
+    engine: str = ""
+    seconds: float = 0.0
+
+    @property
+    def entities_df(self):  # noqa: ANN201 - pandas is imported lazily
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"name": e.name, "type": e.type, "mentions": e.mentions,
+              "articles": e.articles, "aliases": e.aliases, "titles": e.title_texts}
+             for e in self.entities],
+            columns=["name", "type", "mentions", "articles", "aliases", "titles"],
+        )
+
+    @property
+    def mentions_df(self):  # noqa: ANN201
+        import pandas as pd
+
+        files = {a.id: a.file for a in self.articles}
+        return pd.DataFrame(
+            [{"article_id": m.article_id, "file": files.get(m.article_id, ""),
+              "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text,
+              "entity": m.entity, "type": m.type, "titles": m.titles}
+             for m in self.mentions],
+            columns=["article_id", "file", "sentence", "start", "end", "text",
+                     "entity", "type", "titles"],
+        )
+
+
+def split_articles(docs: Sequence) -> list[Article]:
+    furniture = repeated_lines([d.text for d in docs])
+    articles: list[Article] = []
+    for d in docs:
+        articles.extend(articles_from_document(d, furniture=furniture))
+    return articles
+
+
+def _tokenizer(recognizer: Recognizer) -> Recognizer:
+    if recognizer.name == "lac":
+        return recognizer
+    from kg.recognize.lac import LacRecognizer
+
+    return LacRecognizer()
+
+
+def extract_mentions(
+    articles: Sequence[Article],
+    recognizer: Recognizer,
+    *,
+    progress: Progress | None = None,
+) -> list[Mention]:
+    """Recognise and refine every sentence; batches span several articles."""
+    lex = load_lexicon()
+    tok = _tokenizer(recognizer)
+    mentions: list[Mention] = []
+    for b in range(0, len(articles), _BATCH_ARTICLES):
+        batch = articles[b : b + _BATCH_ARTICLES]
+        sents = [s for a in batch for s in a.sentences]
+        texts = [s.text for s in sents]
+        spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
+        if tok is not recognizer:
+            spans = recognizer.recognize(texts)
+        for s, sp, tk in zip(sents, spans, tokens):
+            for f in refine_sentence(s.text, sp, tk, lexicon=lex):
+                mentions.append(Mention(
+                    article_id=s.article_id, sentence=s.index,
+                    start=s.start + f.start, end=s.start + f.end,
+                    text=f.text, type=f.type, titles=list(f.titles),
+                ))
+        if progress:
+            progress(len(batch))
+    return mentions
+
+
+def build(
+    paths: Iterable[str | Path],
+    *,
+    ner: str = "auto",
+    hanlp_model: str | None = None,
+    window: str = "article",
+    min_weight: int = 1,
+    home_city: str | None = None,
+    aliases: str | Path | Mapping[str, str] | None = None,
+    include_reporters: bool = False,
+    recognizer: Recognizer | None = None,
+    progress: Callable[[int], Progress] | None = None,
+) -> Result:
+    """Build the graph of the given files/folders.  Bad files are reported in
+    ``Result.errors`` and skipped, never fatal.  ``progress(total)`` may
+    return a callback advanced by the number of articles done."""
+    t0 = time.perf_counter()
+    docs, errors = read_documents(paths)
+    articles = split_articles(docs)
+    rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model)
+    tick = progress(len(articles)) if progress else None
+    mentions = extract_mentions(articles, rec, progress=tick)
+    alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
+    entities, home = resolve(articles, mentions, home_city=home_city, aliases=alias_map)
+    graph = build_graph(articles, mentions, entities, window=window,
+                        min_weight=min_weight, include_reporters=include_reporters)
+    graph.graph["home_city"] = home or ""
+    graph.graph["window"] = window
+    return Result(graph, articles, mentions, entities, errors, home, rec.name,
+                  time.perf_counter() - t0)
+
+
+def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Path]:
+    """Write every output file atomically into ``out``."""
+    from kg.export.graphml import write_graphml
+    from kg.export.json import write_json
+    from kg.export.tables import (
+        write_articles_jsonl,
+        write_entities_csv,
+        write_mentions_jsonl,
+    )
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [
+        _write_html(result.graph, out / "graph.html", max_nodes=max_nodes),
+        write_json(result.graph, out / "graph.json"),
+        write_graphml(result.graph, out / "graph.graphml"),
+        write_entities_csv(result.entities, out / "entities.csv"),
+        write_mentions_jsonl(result.mentions, result.articles, out / "mentions.jsonl"),
+        write_articles_jsonl(result.articles, out / "articles.jsonl"),
+    ]
+    return paths
+
+
+def _write_html(graph: nx.Graph, path: Path, *, max_nodes: int) -> Path:
+    from kg.export.html import write_html
+
+    return write_html(graph, path, title="kg", max_nodes=max_nodes)

@@ -1,0 +1,66 @@
+"""General resources for the refiner, loaded once from ``kg/data``.
+
+Nothing here names an entity of any particular corpus: titles, suffixes and
+national abbreviations only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("kg.data").joinpath(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    official_posts: tuple[str, ...]
+    person_posts: tuple[str, ...]
+    suffixes: tuple[tuple[str, str], ...]  # (suffix, type), longest first
+    abbreviations: dict[str, str]
+    post_re: re.Pattern[str]
+    person_post_re: re.Pattern[str]
+
+    def suffix_type(self, name: str) -> str | None:
+        for suf, typ in self.suffixes:
+            if name.endswith(suf) and len(name) > len(suf):
+                return typ
+        return None
+
+    def is_official_title(self, title: str) -> bool:
+        return bool(self.post_re.search(title)) and not self.is_person_title(title)
+
+    def is_person_title(self, title: str) -> bool:
+        return bool(self.person_post_re.search(title)) and not self.post_re.search(
+            re.sub(self.person_post_re, "", title)
+        )
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    posts = tuple(_lines("titles.txt"))
+    person = tuple(_lines("person_titles.txt"))
+    sufs = []
+    for ln in _lines("org_suffixes.txt"):
+        suf, typ = ln.split("\t")
+        sufs.append((suf, typ))
+    sufs.sort(key=lambda x: len(x[0]), reverse=True)
+    abbr = dict(ln.split("\t") for ln in _lines("abbreviations.tsv"))
+    variants = r"(?:常务副|副|代理|代|原|前|专职副|执行)?"
+    return Lexicon(
+        official_posts=posts,
+        person_posts=person,
+        suffixes=tuple(sufs),
+        abbreviations=abbr,
+        post_re=re.compile(rf"{variants}(?:{_alt(list(posts))})$"),
+        person_post_re=re.compile(rf"{variants}(?:{_alt(list(person))})$"),
+    )

@@ -1,0 +1,133 @@
+"""Attach job titles to people; a public-office title makes an official.
+
+Titles are read off the word tokens right before a name (副市长沈志凤;
+市委常委、宣传部长蔡国平 gives two titles), right after it (仲旭东书记), and
+carried across enumerations (市领导A、B、C; 副市长A、B).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kg.model import Span
+from kg.refine.lexicon import Lexicon
+from kg.refine.types import Found
+
+# Collective markers: they make officials but are not job titles themselves.
+MARKER = re.compile(r"^(?:我|本)?(?:省|市|县|区|镇|乡|街道)领导$")
+_TITLE_PARTS = frozenset(
+    "副 常务 常务副 党组 党委 党工委 常委 宣传 组织 统战 纪检 监察 政法 市 省 县 区 镇 乡 村 "
+    "市委 省委 县委 区委 镇党委 市政府 省政府 人大 政协 人大常委会 总 首席 执行 专职".split()
+)
+_STOP = frozenset("会议 仪式 活动 工作 时 上 中 和 及 与 等 的 在 为 是 由 对 向 将".split())
+_ORGISH_TAGS = frozenset({"ORG", "LOC", "nz", "nt"})
+
+
+def _is_post(text: str, lex: Lexicon) -> bool:
+    return bool(lex.post_re.search(text) or lex.person_post_re.search(text))
+
+
+def _orgish(tok: Span, lex: Lexicon) -> bool:
+    if tok.text in _STOP:
+        return False
+    if tok.label in _ORGISH_TAGS or tok.text in _TITLE_PARTS:
+        return True
+    if tok.label in ("n", "vn", "j", "a", "m") and len(tok.text) <= 6:
+        return lex.suffix_type(tok.text) is not None or _is_post(tok.text, lex) or (
+            tok.text in _TITLE_PARTS
+        )
+    return False
+
+
+def _title_before(
+    tokens: Sequence[Span], k: int, lex: Lexicon
+) -> tuple[list[str], bool]:
+    """Titles printed right before token index ``k`` (exclusive)."""
+    titles: list[str] = []
+    for n in (1, 2, 3):
+        if k - n >= 0 and MARKER.match("".join(t.text for t in tokens[k - n : k])):
+            return [], True
+    marker = False
+    j = k - 1
+    while j >= 0:
+        group: list[Span] = []
+        while j >= 0 and tokens[j].label != "w" and (
+            _orgish(tokens[j], lex) or _is_post(tokens[j].text, lex)
+        ):
+            group.insert(0, tokens[j])
+            j -= 1
+        if not group:
+            break
+        # Trim from the left until the group still ends in a post and does
+        # not begin with a bare filler word.
+        text = "".join(t.text for t in group)
+        if MARKER.match(text) or MARKER.match(group[-1].text) or (
+            len(group) >= 2 and MARKER.match(group[-2].text + group[-1].text)
+        ):
+            marker = True
+            break
+        if not _is_post(text, lex):
+            break
+        titles.insert(0, text)
+        if j >= 0 and tokens[j].text == "、":
+            j -= 1
+            continue
+        break
+    return titles, marker
+
+
+def _title_after(tokens: Sequence[Span], k: int, lex: Lexicon) -> list[str]:
+    """仲旭东书记 / 王某副市长: a bare post right after the name."""
+    if k >= len(tokens):
+        return []
+    tok = tokens[k]
+    if tok.label in ("n", "nz") and lex.post_re.fullmatch(tok.text):
+        return [tok.text]
+    return []
+
+
+def attach_titles(
+    text: str, found: list[Found], tokens: Sequence[Span], lex: Lexicon
+) -> None:
+    """Fill ``titles``/``type`` of person mentions in place."""
+    start_idx = {t.start: i for i, t in enumerate(tokens)}
+    end_idx = {t.end: i for i, t in enumerate(tokens)}
+    people = [f for f in found if f.type == "person"]
+    prev: Found | None = None
+    for f in people:
+        k = start_idx.get(f.start)
+        titles: list[str] = []
+        marker = False
+        if k is not None:
+            titles, marker = _title_before(tokens, k, lex)
+        ke = end_idx.get(f.end)
+        if not titles and ke is not None:
+            titles = _title_after(tokens, ke + 1, lex)
+        # Enumeration: 市领导A、B、C / 副市长A、B — the list shares the title.
+        if (
+            not titles
+            and not marker
+            and prev is not None
+            and text[prev.end : f.start] in ("、", "，", ",", "和", "及")
+            and (prev.titles or prev.official_marker)
+            and (text[prev.end : f.start] == "、" or prev.official_marker)
+        ):
+            marker = prev.official_marker
+            titles = list(prev.titles) if not marker else []
+        f.titles = titles
+        f.official_marker = marker
+        prev = f
+    # A list followed by 等市领导 / 等领导.
+    for i, f in enumerate(people):
+        tail = text[f.end : f.end + 6]
+        if re.match(r"^等(?:[省市县区镇]|有关)?领导", tail):
+            j = i
+            while j >= 0:
+                people[j].official_marker = True
+                if j == 0 or text[people[j - 1].end : people[j].start] != "、":
+                    break
+                j -= 1
+    for f in people:
+        if f.official_marker or any(lex.is_official_title(t) for t in f.titles):
+            f.type = "official"

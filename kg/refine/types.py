@@ -1,0 +1,127 @@
+"""Span repair, organisation/company/place typing and noise removal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.model import Span
+from kg.refine.lexicon import Lexicon
+
+
+@dataclass
+class Found:
+    """A typed mention inside one sentence (offsets into the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    titles: list[str] = field(default_factory=list)
+    #: Seen with a collective office marker (市领导 A、B) but no own title.
+    official_marker: bool = False
+
+
+# Words that look like places/orgs to a tagger but name no particular thing.
+NOISE = frozenset(
+    """我市 本市 全市 该市 市区 全省 我省 本省 全国 我国 国内 境内 海外 国际 当地 本地 基层
+    城乡 农村 城市 全区 全镇 全县 各地 两地 三地 异地 外地 北方 南方 东部 西部 中部 全球
+    世界 省内 市内 县内 区内 镇内 村里 社区 街道 园区 市委 市政府 省委 省政府 新时代""".split()
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_noise(text: str) -> bool:
+    t = text.strip()
+    if len(t) < 2 or t in NOISE:
+        return True
+    if not _CJK.search(t):
+        return True
+    # 我市X / 全市X: a pronoun glued on, never a name.
+    return bool(re.match(r"^(?:我|全|本|该|各)(?:市|省|县|区|镇)$", t))
+
+
+def merge_spans(
+    text: str, spans: Sequence[Span], tokens: Sequence[Span], lex: Lexicon
+) -> list[Span]:
+    """Join split names: LOC+LOC (张江|长三角科技城|平湖园) is one place,
+    LOC+ORG (当湖街道|滨湖社区党委) one organisation; a bare proper noun
+    (``nz``) ending in an organisation suffix becomes an ORG."""
+    cands: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        label = s.label
+        # A bare unit right after an organisation is its department (医院|内分泌科).
+        if label == "nz" and cands and cands[-1].end == s.start and cands[-1].label == "ORG":
+            continue
+        if label == "nz":
+            typ = lex.suffix_type(s.text)
+            if typ in ("company", "organization"):
+                label = "ORG"
+            elif typ == "place":
+                label = "LOC"
+            else:
+                continue
+        if label not in ("PER", "LOC", "ORG"):
+            continue
+        cands.append(Span(s.start, s.end, label, s.text))
+    out: list[Span] = []
+    for s in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == s.start
+            and prev.label in ("LOC", "ORG")
+            and s.label in ("LOC", "ORG")
+            and prev.label == "LOC"
+        ):
+            label = "ORG" if s.label == "ORG" else "LOC"
+            out[-1] = Span(prev.start, s.end, label, text[prev.start : s.end])
+            continue
+        out.append(s)
+    # A name followed by a bare suffix word (…医院|党委) is the longer name.
+    tok_by_start = {t.start: t for t in tokens}
+    repaired: list[Span] = []
+    for s in out:
+        nxt = tok_by_start.get(s.end)
+        if (
+            s.label in ("LOC", "ORG")
+            and nxt is not None
+            and nxt.label in ("n", "nz", "ORG")
+            and lex.suffix_type(nxt.text + "") is None
+            and nxt.text in _SUFFIX_WORDS
+        ):
+            s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
+        repaired.append(s)
+    return repaired
+
+
+_SUFFIX_WORDS = frozenset(
+    "党委 党支部 支部 党工委 委员会 管委会 办公室 分局 支行 分行 中心 集团 公司 有限公司 医院 学校".split()
+)
+
+
+def type_span(sp: Span, lex: Lexicon) -> Found | None:
+    text = sp.text.strip()
+    if is_noise(text):
+        return None
+    if sp.label == "PER":
+        if len(text) > 4 and "·" not in text:
+            return None
+        return Found(sp.start, sp.end, text, "person")
+    typ = lex.suffix_type(text)
+    if sp.label == "LOC":
+        if typ in ("company", "organization"):
+            return Found(sp.start, sp.end, text, typ)
+        return Found(sp.start, sp.end, text, "place")
+    # ORG: company vs organisation vs (zones tagged ORG) place.
+    return Found(sp.start, sp.end, text, typ or "organization")
+
+
+def resolve_overlaps(found: list[Found]) -> list[Found]:
+    """Keep the longest of overlapping mentions (flat, outermost wins)."""
+    keep: list[Found] = []
+    for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
+        if all(f.end <= k.start or f.start >= k.end for k in keep):
+            keep.append(f)
+    return sorted(keep, key=lambda f: f.start)

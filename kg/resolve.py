@@ -1,0 +1,208 @@
+"""Mentions -> canonical entities (alias resolution).
+
+In order: national abbreviations (央行 = 中国人民银行); the home city (平湖 =
+平湖市, 市城投集团 = 平湖市城投集团, inferred when not given); bare stems of
+places the corpus also spells with 市/省 (嘉兴 = 嘉兴市); short forms that an
+article spells out in full (市一院 -> 平湖市第一人民医院, 平湖园 -> …科技城平湖园);
+then the user's alias file, which overrides everything.  People are never
+merged by similarity: two different people may share a surname.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from kg.model import Article, Entity, Mention, Title
+from kg.recognize.base import KgError
+from kg.refine.lexicon import Lexicon, load_lexicon
+
+_PERSONS = ("official", "person")
+_ORGS = ("company", "organization")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,3})市$")
+# 市X names that are not "the home city's X".
+_NOT_CITY_PREFIX = re.compile(r"^市(?:民|场|区|值|长|井|面|县|属|级|内|外|中心$)")
+
+
+def infer_home_city(mentions: Iterable[Mention]) -> str | None:
+    """The county-level city the corpus is about: the most-named ``X市``,
+    counting its bare stem ``X`` and names built on it."""
+    texts = [m.text for m in mentions if m.type in ("place", "organization", "company")]
+    cities = Counter()
+    for t in texts:
+        m = _CITY.match(t)
+        if m:
+            cities[t] += 1
+    if not cities:
+        return None
+    score = Counter()
+    for city in cities:
+        stem = city[:-1]
+        score[city] = sum(1 for t in texts if t.startswith(stem))
+    best = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return best
+
+
+def read_aliases(path: str | Path) -> dict[str, str]:
+    """``alias,canonical`` rows (header optional)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KgError(f"{p}: cannot read alias file ({exc})") from exc
+    out: dict[str, str] = {}
+    for i, row in enumerate(csv.reader(text.splitlines()), 1):
+        if not row or not "".join(row).strip() or row[0].startswith("#"):
+            continue
+        if len(row) < 2:
+            raise KgError(f"{p}: line {i}: expected 'alias,canonical'")
+        alias, canon = row[0].strip(), row[1].strip()
+        if i == 1 and alias.lower() == "alias":
+            continue
+        out[alias] = canon
+    return out
+
+
+def _family(t: str) -> str:
+    if t in _PERSONS:
+        return "person"
+    if t in _ORGS:
+        return "org"
+    return t
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def is_short_form(short: str, long: str) -> bool:
+    """平湖园 of 张江长三角科技城平湖园; 市一院 of 平湖市第一人民医院."""
+    if len(short) < 2 or len(short) >= len(long) or short[-1] != long[-1]:
+        return False
+    if long.endswith(short) and len(short) >= 3:
+        return True
+    return short[0] == long[0] and _is_subsequence(short, long)
+
+
+def _base_name(text: str, family: str, home: str | None, lex: Lexicon,
+               stems: Mapping[str, str]) -> str:
+    name = re.sub(r"\s+", "", text)
+    if name in lex.abbreviations:
+        return lex.abbreviations[name]
+    if family == "person":
+        return name
+    name = re.sub(r"^我(?=[市省县区])", "", name)
+    if home:
+        stem = home[:-1]
+        if name == stem:
+            return home
+        if name.startswith("市") and len(name) > 2 and not _NOT_CITY_PREFIX.match(name):
+            return home + name[1:]
+    if family == "place" and name in stems:
+        return stems[name]
+    return name
+
+
+def resolve(
+    articles: Sequence[Article],
+    mentions: list[Mention],
+    *,
+    home_city: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+    lexicon: Lexicon | None = None,
+) -> tuple[list[Entity], str | None]:
+    """Fill ``Mention.entity`` in place; return entities and the home city."""
+    lex = lexicon or load_lexicon()
+    aliases = dict(aliases or {})
+    home = home_city or infer_home_city(mentions)
+    titles_of = {a.id: a.title for a in articles}
+
+    # A "person" that is really the stem of a known place (曹桥 of 曹桥街道).
+    place_names = {m.text for m in mentions if m.type == "place"}
+    for m in mentions:
+        if m.type == "person" and not m.titles and any(
+            p.startswith(m.text) and lex.suffix_type(p) == "place" and len(p) > len(m.text)
+            for p in place_names
+        ):
+            m.type = "place"
+
+    # Bare stems the corpus also prints with 市/省/县 (嘉兴 -> 嘉兴市).
+    suffixed = {t for t in place_names if re.match(r"^[\u4e00-\u9fff]{2,3}[市省县]$", t)}
+    stems = {t[:-1]: t for t in sorted(suffixed)}
+
+    base: list[str] = [
+        _base_name(m.text, _family(m.type), home, lex, stems) for m in mentions
+    ]
+
+    # Short forms spelled out in the same article.
+    by_article: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for m, b in zip(mentions, base):
+        by_article[m.article_id].add((b, _family(m.type)))
+    short_map: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for names in by_article.values():
+        for a, fam in names:
+            if fam == "person":
+                continue
+            for b, fam_b in names:
+                if fam_b == fam and a != b and is_short_form(a, b):
+                    short_map[(a, fam)].add(b)
+    canon_of: dict[tuple[str, str], str] = {}
+    for key, longs in short_map.items():
+        # Ambiguous short forms (two different long names) stay as they are.
+        longest = sorted(longs, key=lambda s: (-len(s), s))
+        if all(is_short_form(x, longest[0]) or x == longest[0] for x in longs):
+            canon_of[key] = longest[0]
+
+    def final(name: str, fam: str) -> str:
+        seen = set()
+        while (name, fam) in canon_of and name not in seen:
+            seen.add(name)
+            name = canon_of[(name, fam)]
+        return aliases.get(name, name)
+
+    for m, b in zip(mentions, base):
+        m.entity = aliases.get(m.text, final(b, _family(m.type)))
+
+    # Aggregate per canonical name.  One name, one node: types are voted.
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[m.entity or m.text].append(m)
+    entities: list[Entity] = []
+    for name in sorted(groups):
+        ms = groups[name]
+        types = Counter(m.type for m in ms)
+        if "official" in types:
+            etype = "official"
+        else:
+            etype = sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            if etype in _ORGS:
+                etype = lex.suffix_type(name) if lex.suffix_type(name) in _ORGS else etype
+        titles: list[Title] = []
+        seen_t: set[tuple[str, str]] = set()
+        for m in ms:
+            for t in m.titles:
+                if (t, m.article_id) not in seen_t:
+                    seen_t.add((t, m.article_id))
+                    titles.append(Title(t, m.article_id))
+        aliases_seen = sorted({m.text for m in ms} - {name})
+        entities.append(
+            Entity(
+                name=name,
+                type=etype,
+                aliases=aliases_seen,
+                titles=titles,
+                mentions=len(ms),
+                articles=len({m.article_id for m in ms}),
+            )
+        )
+        for m in ms:
+            if m.type in _PERSONS:
+                m.type = etype if etype in _PERSONS else m.type
+            elif _family(m.type) == _family(etype):
+                m.type = etype
+    del titles_of
+    return entities, home

@@ -1,0 +1,46 @@
+"""Article text -> sentences with character offsets."""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Sentence
+
+# A sentence ends at 。！？!? or ；, plus any closing quotes/brackets after it.
+_END = re.compile(r"[。！？!?；;…]+[”’」』）)】]*")
+_MAX = 300  # hard cap: long unpunctuated runs are cut at commas
+
+
+def _cut_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    if end - start <= _MAX:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    s = start
+    while end - s > _MAX:
+        window = text[s : s + _MAX]
+        k = max(window.rfind("，"), window.rfind(","), window.rfind("、"))
+        cut = s + (k + 1 if k > 0 else _MAX)
+        out.append((s, cut))
+        s = cut
+    out.append((s, end))
+    return out
+
+
+def split_sentences(
+    article_id: str, text: str, paragraphs: list[tuple[int, int]]
+) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for p_idx, (p_start, p_end) in enumerate(paragraphs):
+        pos = p_start
+        for m in _END.finditer(text, p_start, p_end):
+            for a, b in _cut_long(pos, m.end(), text):
+                sentences.append(_make(article_id, len(sentences), p_idx, a, b, text))
+            pos = m.end()
+        if pos < p_end and text[pos:p_end].strip():
+            for a, b in _cut_long(pos, p_end, text):
+                sentences.append(_make(article_id, len(sentences), p_idx, a, b, text))
+    return [s for s in sentences if s.text.strip()]
+
+
+def _make(aid: str, idx: int, par: int, a: int, b: int, text: str) -> Sentence:
+    return Sentence(aid, idx, par, a, b, text[a:b])
