@@ -95,9 +95,7 @@ def read_examples(path: Path) -> list[Example]:
     return list(reader(path))
 
 
-def span_f1(
-    gold: list[list[Span]], pred: list[list[Span]]
-) -> tuple[float, float, float]:
+def span_f1(gold: list[list[Span]], pred: list[list[Span]]) -> tuple[float, float, float]:
     """Micro P/R/F1 over exact (start, end, label), PER/LOC/ORG only."""
     keep = {"PER", "LOC", "ORG"}
     tp = n_gold = n_pred = 0
@@ -124,9 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embed", type=int, default=100, help="char embedding size")
     ap.add_argument("--hidden", type=int, default=256, help="BiLSTM hidden size")
     ap.add_argument("--crf", action="store_true", help="CRF layer (HanLP bug patched)")
-    ap.add_argument(
-        "--threads", type=int, default=0, help="torch threads (0 = default)"
-    )
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-v", "--verbose", action="store_true", help="HanLP progress")
     args = ap.parse_args(argv)

@@ -64,8 +64,6 @@ def build_command(args: argparse.Namespace) -> int:
         min_weight=args.min_weight, home_city=args.home_city, aliases=args.aliases,
         include_reporters=args.include_reporters, progress=_progress_factory(args.quiet),
     )
-    for err in result.errors:
-        print(f"kg: skipped {err}", file=sys.stderr)
     if not result.articles:
         raise KgError("no articles found in the inputs")
     paths = write_outputs(result, Path(args.output), max_nodes=args.max_nodes)

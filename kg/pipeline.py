@@ -83,6 +83,22 @@ def _tokenizer(recognizer: Recognizer) -> Recognizer:
     return LacRecognizer()
 
 
+def refine_texts(
+    texts: Sequence[str], recognizer: Recognizer
+) -> list[list]:
+    """Recognise + refine bare sentences (no articles, no resolution).
+
+    Used by the benchmarks: returns :class:`kg.refine.Found` lists with
+    offsets into each text.
+    """
+    lex = load_lexicon()
+    tok = _tokenizer(recognizer)
+    spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
+    if tok is not recognizer:
+        spans = recognizer.recognize(texts)
+    return [refine_sentence(t, sp, tk, lexicon=lex) for t, sp, tk in zip(texts, spans, tokens)]
+
+
 def extract_mentions(
     articles: Sequence[Article],
     recognizer: Recognizer,

@@ -15,6 +15,7 @@ NER with HanLP (``bench/train_hanlp.py`` and the tests).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -111,11 +112,7 @@ def cache_paths(url: str, home: Path | None = None) -> tuple[Path, Path | None]:
     folder = Path(root)
     if anchor:
         # "#/x/y" renames the unpacked folder to x; "#y" is a child of it.
-        folder = (
-            folder.parent / anchor.lstrip("/")
-            if anchor.startswith("/")
-            else folder / anchor
-        )
+        folder = folder.parent / anchor.lstrip("/") if anchor.startswith("/") else folder / anchor
     return folder, archive
 
 
@@ -241,19 +238,15 @@ def _check(model: str | None) -> ModelLocation:
         missing = missing_resources(where.found)
         if missing:
             raise EngineUnavailable(
-                f"HanLP model {where.model!r} needs {missing[0]}, which is not cached; "
-                + _FIX_HINT
+                f"HanLP model {where.model!r} needs {missing[0]}, which is not cached; " + _FIX_HINT
             )
     return where
 
 
 def hanlp_model_available(model: str | None = None) -> bool:
-    """True if hanlp is installed and ``model`` loads without any download."""
+    """True if hanlp and torch are installed and ``model`` loads without any download."""
     try:
-        import hanlp  # noqa: F401  (cheap: HanLP defers torch)
-    except ImportError:
-        return False
-    try:
+        _import_hanlp()  # cheap: finds torch but does not import it
         _check(model)
     except EngineUnavailable:
         return False
@@ -267,6 +260,11 @@ def _import_hanlp() -> Any:
         raise EngineUnavailable(
             f"HanLP is not installed ({exc}); pip install 'kg[hanlp]' or use --ner lac"
         ) from exc
+    # `import hanlp` works without torch; loading any model then fails.
+    if importlib.util.find_spec("torch") is None:
+        raise EngineUnavailable(
+            "HanLP needs torch: pip install torch==2.13.0 'kg[hanlp]', or use --ner lac"
+        )
     return hanlp
 
 
@@ -421,16 +419,12 @@ class HanlpRecognizer:
         except _Offline as exc:
             # HanLP's load error path appends an "ERROR LOG ENDS" line to args[0].
             first = str(exc.args[0]).splitlines()[0]
-            raise EngineUnavailable(
-                f"{first}, which is not cached; {_FIX_HINT}"
-            ) from exc
+            raise EngineUnavailable(f"{first}, which is not cached; {_FIX_HINT}") from exc
         except Exception as exc:
             first = (str(exc).strip().splitlines() or [""])[0]
             hint = ""
             if isinstance(exc, ModuleNotFoundError) and exc.name == "pkg_resources":
-                hint = (
-                    " (pip install 'setuptools<81': pkg_resources hides the real error)"
-                )
+                hint = " (pip install 'setuptools<81': pkg_resources hides the real error)"
             kind = type(exc).__name__
             raise EngineUnavailable(
                 f"HanLP could not load {self.model!r}: {kind}: {first}{hint}"
@@ -453,9 +447,7 @@ class HanlpRecognizer:
         for key in (*MTL_NER_TASKS, *sorted(tasks)):
             if key in tasks and key.startswith("ner"):
                 return key
-        raise EngineUnavailable(
-            f"HanLP model has no NER task (tasks: {', '.join(tasks)})"
-        )
+        raise EngineUnavailable(f"HanLP model has no NER task (tasks: {', '.join(tasks)})")
 
     def _predict(self, pieces: list[str]) -> list[list[Span]]:
         if self._task:
@@ -480,12 +472,8 @@ class HanlpRecognizer:
         pieces.sort(key=lambda p: len(p[2]))
         for b in range(0, len(pieces), self.batch_size):
             batch = pieces[b : b + self.batch_size]
-            for (i, off, _), row in zip(
-                batch, self._predict([p[2] for p in batch]), strict=True
-            ):
-                out[i].extend(
-                    Span(s.start + off, s.end + off, s.label, s.text) for s in row
-                )
+            for (i, off, _), row in zip(batch, self._predict([p[2] for p in batch]), strict=True):
+                out[i].extend(Span(s.start + off, s.end + off, s.label, s.text) for s in row)
         for row in out:
             row.sort(key=lambda s: (s.start, s.end))
         return out
@@ -506,9 +494,7 @@ def bio_tags(text: str, spans: Iterable[Span]) -> list[str]:
     return tags
 
 
-def write_bio_tsv(
-    examples: Iterable[tuple[str, Sequence[Span]]], path: str | Path
-) -> int:
+def write_bio_tsv(examples: Iterable[tuple[str, Sequence[Span]]], path: str | Path) -> int:
     """Write HanLP's training TSV (``字<TAB>B-PER``); returns the sentence count.
 
     Whitespace characters are left out: HanLP's reader splits lines on them.

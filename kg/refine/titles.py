@@ -42,9 +42,9 @@ def _orgish(tok: Span, lex: Lexicon) -> bool:
 
 def _title_before(
     tokens: Sequence[Span], k: int, lex: Lexicon
-) -> tuple[list[str], bool]:
+) -> tuple[list[Span], bool]:
     """Titles printed right before token index ``k`` (exclusive)."""
-    titles: list[str] = []
+    titles: list[Span] = []
     for n in (1, 2, 3):
         if k - n >= 0 and MARKER.match("".join(t.text for t in tokens[k - n : k])):
             return [], True
@@ -69,7 +69,7 @@ def _title_before(
             break
         if not _is_post(text, lex):
             break
-        titles.insert(0, text)
+        titles.insert(0, Span(group[0].start, group[-1].end, "TITLE", text))
         if j >= 0 and tokens[j].text == "、":
             j -= 1
             continue
@@ -77,13 +77,13 @@ def _title_before(
     return titles, marker
 
 
-def _title_after(tokens: Sequence[Span], k: int, lex: Lexicon) -> list[str]:
+def _title_after(tokens: Sequence[Span], k: int, lex: Lexicon) -> list[Span]:
     """仲旭东书记 / 王某副市长: a bare post right after the name."""
     if k >= len(tokens):
         return []
     tok = tokens[k]
     if tok.label in ("n", "nz") and lex.post_re.fullmatch(tok.text):
-        return [tok.text]
+        return [Span(tok.start, tok.end, "TITLE", tok.text)]
     return []
 
 
@@ -97,7 +97,7 @@ def attach_titles(
     prev: Found | None = None
     for f in people:
         k = start_idx.get(f.start)
-        titles: list[str] = []
+        titles: list[Span] = []
         marker = False
         if k is not None:
             titles, marker = _title_before(tokens, k, lex)
@@ -114,8 +114,11 @@ def attach_titles(
             and (text[prev.end : f.start] == "、" or prev.official_marker)
         ):
             marker = prev.official_marker
-            titles = list(prev.titles) if not marker else []
-        f.titles = titles
+            f.titles = list(prev.titles) if not marker else []
+            f.title_spans = []  # inherited: printed once, before the first name
+        else:
+            f.titles = [t.text for t in titles]
+            f.title_spans = [(t.start, t.end) for t in titles]
         f.official_marker = marker
         prev = f
     # A list followed by 等市领导 / 等领导.

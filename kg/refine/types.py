@@ -19,6 +19,8 @@ class Found:
     text: str
     type: str
     titles: list[str] = field(default_factory=list)
+    #: Where each title was printed (offsets into the sentence), if here.
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
     #: Seen with a collective office marker (市领导 A、B) but no own title.
     official_marker: bool = False
 

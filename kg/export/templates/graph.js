@@ -3,7 +3,10 @@
 (function () {
   "use strict";
 
+  // Milestones (ms since navigation) for benchmarks and debugging.
+  const timings = { start: performance.now() };
   const data = JSON.parse(document.getElementById("kg-data").textContent);
+  timings.parsed = performance.now();
   const meta = data.meta;
   const REPORTER = meta.reporter;
   const FONT = "#222222";
@@ -134,13 +137,16 @@
   initial.forEach((n) => state.shown.add(n.id));
   const nodes = new vis.DataSet(initial.map((n) => nodeItem(n)));
   const edges = new vis.DataSet(pendingEdges(initial.map((n) => n.id)));
+  timings.datasets = performance.now();
   const network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, data.options);
+  timings.network = performance.now();
 
   const api = {
     network: network,
     nodes: nodes,
     edges: edges,
     data: data,
+    timings: timings,
     totalNodes: nodesArr.length,
     totalEdges: edgesArr.length,
     ready: false,
@@ -168,12 +174,16 @@
   // Physics only runs for a bounded stabilisation, then is switched off for
   // good: big graphs would otherwise keep jiggling (and burning CPU) forever.
   network.on("stabilizationIterationsDone", () => {
+    timings.stabilized = performance.now();
     network.setOptions({ physics: { enabled: false } });
     const after = state.afterLayout;
     state.afterLayout = null;
     if (after) after();
     // Ready once the settled layout has actually been painted.
-    network.once("afterDrawing", () => setReady(true));
+    network.once("afterDrawing", () => {
+      timings.drawn = performance.now();
+      setReady(true);
+    });
     network.redraw();
   });
   if (initial.length === 0) setTimeout(() => setReady(true), 0);

@@ -1,0 +1,39 @@
+# All set-up happens here: a fresh machine needs only python3 and make.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench notebook clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# torch first, pinned: a bare "torch" requirement would pull a multi-GB CUDA build.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[hanlp,test]'
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/kg build seeds -o output
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/ner_eval.py
+	$(BIN)/python bench/seeds_eval.py
+	$(BIN)/python bench/render_bench.py
+
+notebook: $(TEST_STAMP)
+	$(BIN)/pip install -q jupyterlab
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) output/*.html output/*.json output/*.graphml output/*.csv output/*.jsonl

@@ -1,0 +1,135 @@
+"""End to end: the CLI on seeds/, pinning what a reader sees."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.export.graphml import read_graphml
+from kg.export.json import read_json
+from kg.export.tables import read_articles_jsonl, read_entities_csv, read_mentions_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def run_kg(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    d = tmp_path_factory.mktemp("out")
+    r = run_kg("build", SEEDS, "-o", d, "--ner", "lac")
+    assert r.returncode == 0, r.stderr
+    assert "articles: 35" in r.stdout
+    return d
+
+
+@pytest.fixture(scope="module")
+def graph(out) -> nx.Graph:
+    return read_json(out / "graph.json")
+
+
+def test_all_outputs_written(out):
+    for name in ("graph.html", "graph.json", "graph.graphml", "entities.csv",
+                 "mentions.jsonl", "articles.jsonl"):
+        assert (out / name).stat().st_size > 0
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_officials_with_titles(graph):
+    for name, title in (("沈志凤", "副市长"), ("祁海龙", "市委书记"), ("仲旭东", None)):
+        node = graph.nodes[name]
+        assert node["type"] == "official", name
+        if title:
+            assert title in node["titles"]
+            src = [t for t in node["title_sources"] if t["text"] == title]
+            assert src and src[0]["article_id"] and src[0]["article_title"]
+
+
+def test_bylines_are_not_entities(out, graph):
+    arts = read_articles_jsonl(out / "articles.jsonl")
+    reporters = {r for a in arts for r in a.reporters}
+    assert {"居丹荔", "李雨婷", "华婷婷"} <= reporters
+    assert not reporters & set(graph.nodes)
+
+
+def test_place_and_project_nodes(graph):
+    place = "张江长三角科技城平湖园"
+    assert graph.nodes[place]["type"] == "place"
+    assert "平湖园" in graph.nodes[place]["aliases"]
+    proj = "长三角·平湖润泽国际信息港项目"
+    assert graph.nodes[proj]["type"] == "project"
+    assert graph.has_edge(proj, place)
+    assert graph[proj][place]["evidence"]
+
+
+def test_hospital_short_form_is_one_node(graph):
+    assert "市第一医院" not in graph and "平湖市第一医院" not in graph
+    assert "市第一医院" in graph.nodes["平湖市第一人民医院"]["aliases"]
+
+
+def test_mentions_point_into_article_text(out, graph):
+    arts = {a.id: a for a in read_articles_jsonl(out / "articles.jsonl")}
+    ms = read_mentions_jsonl(out / "mentions.jsonl")
+    assert ms
+    for m in ms:
+        assert arts[m.article_id].text[m.start : m.end] == m.text
+        assert m.entity in graph
+    ents = {e.name for e in read_entities_csv(out / "entities.csv")}
+    assert ents == set(graph.nodes)
+
+
+def test_graphml_round_trip(out, graph):
+    g2 = read_graphml(out / "graph.graphml")
+    assert set(g2.nodes) == set(graph.nodes)
+    assert g2.number_of_edges() == graph.number_of_edges()
+    n = "沈志凤"
+    assert g2.nodes[n]["titles"] == graph.nodes[n]["titles"]
+
+
+def test_deterministic_output(out, tmp_path):
+    r = run_kg("build", SEEDS, "-o", tmp_path, "--ner", "lac", "--quiet")
+    assert r.returncode == 0 and r.stdout == ""
+    for name in ("graph.json", "graph.graphml", "entities.csv", "mentions.jsonl", "graph.html"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_bad_file_is_reported_and_run_goes_on(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS / "000_a5903bcb18bfb5fd.txt", src)
+    (src / "broken.txt").write_bytes(b"\x00\xff\xfe" * 100)
+    r = run_kg("build", src, "-o", tmp_path / "o", "--ner", "lac", "--quiet")
+    assert r.returncode == 0
+    lines = [ln for ln in r.stderr.splitlines() if "broken.txt" in ln]
+    assert len(lines) == 1
+    assert (tmp_path / "o" / "graph.json").exists()
+
+
+def test_missing_input_fails_cleanly(tmp_path):
+    r = run_kg("build", tmp_path / "nothing", "-o", tmp_path / "o", "--quiet")
+    assert r.returncode == 2
+    assert "kg: error:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_hostile_article_text_is_escaped_in_html(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    evil = ("恶意标题<script>alert(1)</script>\n\n■记者 王小明\n\n"
+            "本报讯 副县长张建国<img src=x onerror=alert(2)>在青山市出席签约仪式。"
+            "青山市星河科技有限公司<script>alert(1)</script>参加。\n")
+    (src / "evil.txt").write_text(evil, encoding="utf-8")
+    r = run_kg("build", src, "-o", tmp_path / "o", "--ner", "lac", "--quiet")
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "o" / "graph.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x onerror" not in html
+    data = json.loads((tmp_path / "o" / "graph.json").read_text(encoding="utf-8"))
+    assert data["nodes"]  # the article was processed, not dropped

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from kg.pipeline import split_articles
+from kg.read import read_documents
+from kg.recognize import get_recognizer
+from kg.recognize.lac import LacRecognizer
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _sentences():
+    docs, _ = read_documents([SEEDS])
+    return [s.text for a in split_articles(docs) for s in a.sentences]
+
+
+def test_batched_equals_one_at_a_time_on_the_sample():
+    sents = _sentences()
+    assert len(sents) > 300
+    batched = LacRecognizer(batch_size=64).recognize(sents)
+    single = LacRecognizer(fix_lengths=False).recognize(sents)  # batch of one
+    assert batched == single
+
+
+def test_spans_have_valid_offsets_and_labels():
+    sents = ["副县长张三在杭州市出席浙江某某科技有限公司的签约仪式。", ""]
+    spans = get_recognizer("lac").recognize(sents)
+    assert spans[1] == []
+    labels = {s.label for s in spans[0]}
+    assert "PER" in labels
+    for s in spans[0]:
+        assert sents[0][s.start : s.end] == s.text
+
+
+def test_unknown_engine_is_a_clear_error():
+    import pytest
+
+    from kg.recognize.base import KgError
+
+    with pytest.raises(KgError, match="--ner must be one of"):
+        get_recognizer("spacy")

@@ -1,0 +1,68 @@
+"""Refiner rules on sentences written for the test (not from the sample)."""
+
+import pytest
+
+from kg.recognize.lac import LacRecognizer
+from kg.refine import refine_sentence
+from kg.refine.projects import _is_generic
+
+
+@pytest.fixture(scope="module")
+def lac():
+    return LacRecognizer()
+
+
+def _refine(lac, text):
+    spans, tokens = lac.analyze([text])
+    return refine_sentence(text, spans[0], tokens[0])
+
+
+def _by_text(found):
+    return {f.text: f for f in found}
+
+
+def test_title_before_name_makes_official(lac):
+    f = _by_text(_refine(lac, "副县长王建华出席会议。"))
+    assert f["王建华"].type == "official"
+    assert f["王建华"].titles == ["副县长"]
+
+
+def test_compound_titles_are_kept_each(lac):
+    f = _by_text(_refine(lac, "县委常委、组织部长刘志强主持会议。"))
+    assert f["刘志强"].type == "official"
+    assert f["刘志强"].titles == ["县委常委", "组织部长"]
+
+
+def test_enumeration_shares_collective_marker(lac):
+    found = _refine(lac, "市领导张明华、李国庆、王建军出席活动。")
+    officials = [x.text for x in found if x.type == "official"]
+    assert officials == ["张明华", "李国庆", "王建军"]
+
+
+def test_business_title_is_person_not_official(lac):
+    f = _by_text(_refine(lac, "公司董事长陈志明介绍了情况。"))
+    assert f["陈志明"].type == "person"
+    assert f["陈志明"].titles == ["董事长"]
+
+
+def test_company_vs_organization_by_suffix(lac):
+    f = _by_text(_refine(lac, "杭州星河电子科技有限公司与县教育局签订协议。"))
+    assert f["杭州星河电子科技有限公司"].type == "company"
+    assert f["县教育局"].type == "organization"
+
+
+def test_named_project_found_generic_not():
+    assert _is_generic("数字经济项目")
+    assert _is_generic("新项目")
+    assert _is_generic("民生项目")
+    assert not _is_generic("晨光半导体显示项目")
+
+
+def test_quoted_project(lac):
+    f = _by_text(_refine(lac, "总投资20亿元的“晨光半导体显示项目”正式签约。"))
+    assert f["晨光半导体显示项目"].type == "project"
+
+
+def test_pronoun_like_places_dropped(lac):
+    found = _refine(lac, "我市召开全市大会。")
+    assert all(x.text not in ("我市", "全市") for x in found)

@@ -1,0 +1,65 @@
+from kg.model import Article, Mention, Sentence
+from kg.resolve import infer_home_city, is_short_form, read_aliases, resolve
+
+
+def _art(aid, text):
+    a = Article(id=aid, file=f"{aid}.txt", title="", text=text, paragraphs=[(0, len(text))])
+    a.sentences = [Sentence(aid, 0, 0, 0, len(text), text)]
+    return a
+
+
+def _m(aid, text, typ, titles=()):
+    return Mention(aid, 0, 0, len(text), text, typ, list(titles))
+
+
+def test_short_form_rules():
+    assert is_short_form("市一院", "平湖市第一人民医院".replace("平湖", "")) is True
+    assert is_short_form("新桥园", "江南科技城新桥园")
+    assert not is_short_form("张三", "张三丰")  # last character differs
+
+
+def test_home_city_and_city_prefix():
+    arts = [_art("a#0", "x"), _art("b#0", "y")]
+    ms = [_m("a#0", "青山市", "place"), _m("a#0", "青山", "place"),
+          _m("b#0", "市城投集团", "company"), _m("b#0", "青山", "place"),
+          _m("b#0", "临江市", "place")]
+    assert infer_home_city(ms) == "青山市"
+    entities, home = resolve(arts, ms)
+    assert home == "青山市"
+    names = {e.name for e in entities}
+    assert "青山市城投集团" in names and "青山" not in names
+    assert next(e for e in entities if e.name == "青山市").aliases == ["青山"]
+
+
+def test_short_form_spelled_out_in_same_article():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "青山市第一人民医院", "organization"), _m("a#0", "市第一医院", "organization")]
+    entities, _ = resolve(arts, ms, home_city="青山市")
+    assert [e.name for e in entities] == ["青山市第一人民医院"]
+    assert {m.entity for m in ms} == {"青山市第一人民医院"}
+
+
+def test_people_sharing_a_surname_are_not_merged():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "王建", "person"), _m("a#0", "王建国", "official", ["副县长"])]
+    entities, _ = resolve(arts, ms)
+    assert sorted(e.name for e in entities) == ["王建", "王建国"]
+
+
+def test_official_type_wins_across_articles_and_titles_keep_article():
+    arts = [_art("a#0", "x"), _art("b#0", "y")]
+    ms = [_m("a#0", "王建国", "official", ["副县长"]), _m("b#0", "王建国", "person")]
+    entities, _ = resolve(arts, ms)
+    (e,) = entities
+    assert e.type == "official" and e.articles == 2
+    assert [(t.text, t.article_id) for t in e.titles] == [("副县长", "a#0")]
+
+
+def test_abbreviation_table_and_alias_file(tmp_path):
+    p = tmp_path / "aliases.csv"
+    p.write_text("alias,canonical\n星河科技,杭州星河电子科技有限公司\n", encoding="utf-8")
+    aliases = read_aliases(p)
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "央行", "organization"), _m("a#0", "星河科技", "company")]
+    entities, _ = resolve(arts, ms, aliases=aliases)
+    assert {e.name for e in entities} == {"中国人民银行", "杭州星河电子科技有限公司"}
