@@ -79,9 +79,20 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(c in it for c in short)
 
 
+_FIRM_TAIL = re.compile(
+    r"^(?:科技|集团|实业|控股|股份|能源|纸业|物流|电子|新能源|新材料)?"
+    r"(?:股份有限公司|有限责任公司|有限公司|集团|公司|科技|股份)?$"
+)
+
+
 def is_short_form(short: str, long: str) -> bool:
-    """平湖园 of 张江长三角科技城平湖园; 市一院 of 平湖市第一人民医院."""
-    if len(short) < 2 or len(short) >= len(long) or short[-1] != long[-1]:
+    """平湖园 of 张江长三角科技城平湖园; 市一院 of 平湖市第一人民医院;
+    润泽 of 润泽科技 (a brand before a company suffix)."""
+    if len(short) < 2 or len(short) >= len(long):
+        return False
+    if long.startswith(short) and _FIRM_TAIL.match(long[len(short):]):
+        return True
+    if short[-1] != long[-1]:
         return False
     if long.endswith(short) and len(short) >= 3:
         return True
@@ -129,6 +140,28 @@ def resolve(
             for p in place_names
         ):
             m.type = "place"
+
+    # A "person" that heads a company or project name (凯鑫森 of 凯鑫森新材料…
+    # 项目) is that company's short name.
+    firm_names = {m.text: m.type for m in mentions
+                  if m.type in ("company", "organization", "project")}
+    for m in mentions:
+        if m.type == "person" and not m.titles:
+            heads = [t for f, t in firm_names.items()
+                     if f.startswith(m.text) and len(f) > len(m.text) + 1]
+            if heads:
+                m.type = "organization" if heads == ["organization"] else "company"
+
+    # Slogans built on the home city's name (金平湖, 平安平湖) are not places.
+    if home:
+        stem = home[:-1]
+        known = {p for p in place_names if p != stem and not p.endswith(stem)}
+        mentions[:] = [
+            m for m in mentions
+            if not (m.type == "place" and m.text.endswith(stem) and m.text != stem
+                    and m.text[: -len(stem)] not in known
+                    and not lex.suffix_type(m.text[: -len(stem)]))
+        ]
 
     # Bare stems the corpus also prints with 市/省/县 (嘉兴 -> 嘉兴市).
     suffixed = {t for t in place_names if re.match(r"^[\u4e00-\u9fff]{2,3}[市省县]$", t)}

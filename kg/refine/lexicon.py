@@ -28,12 +28,18 @@ class Lexicon:
 
     def suffix_type(self, name: str) -> str | None:
         for suf, typ in self.suffixes:
-            if name.endswith(suf) and len(name) > len(suf):
+            if name.endswith(suf) and (len(name) > len(suf) or len(suf) >= 4):
                 return typ
         return None
 
     def is_official_title(self, title: str) -> bool:
-        return bool(self.post_re.search(title)) and not self.is_person_title(title)
+        if not self.post_re.search(title) or self.is_person_title(title):
+            return False
+        # A post inside a business (集团…部副主任) is a job, not an office,
+        # except its party posts (党委书记).
+        if re.search(r"公司|集团|银行|企业|工厂|厂(?!长)", title):
+            return bool(re.search(r"党委|党组|党支部|党总支|纪委|书记", title))
+        return True
 
     def is_person_title(self, title: str) -> bool:
         return bool(self.person_post_re.search(title)) and not self.post_re.search(

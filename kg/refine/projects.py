@@ -16,7 +16,8 @@ _BODY_TAGS = frozenset({"n", "nz", "vn", "v", "LOC", "ORG", "PER", "m", "a", "an
 GENERIC = frozenset(
     """新 该 此 这个 这些 本 重点 重大 民生 数字经济 产业 工业 基建 基础设施 招商 建设 在建 签约
     投资 亿元 百亿 十亿 千亿 首个 一批 多个 优质 科技 人才 民心 实事 惠民 示范 试点 交通 水利
-    农业 文化 教育 医疗 环保 绿化 改造 提升 配套 续建 新建 开工 竣工""".split()
+    农业 文化 教育 医疗 环保 绿化 改造 提升 配套 续建 新建 开工 竣工 园区 园 片区 区 大 好 相关
+    有关 合作 签约 入驻 引进 落地 储备 备案 申报 攻坚 亿级 百亿级 十亿级""".split()
 )
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30}?(?:项目|工程|信息港))[”\"」』]")
 _MAX_LEN = 30
@@ -42,32 +43,75 @@ def _is_generic(name: str) -> bool:
     return len(rest) < 2
 
 
+_NOT_PROJECT = re.compile(r"运动会|比赛|赛事|竞赛|届|考试|评选|奖")
+_LEAD = frozenset({"LOC", "ORG", "nz", "PER"})
+
+
+def _core_after_names(run: Sequence[Span], labels: frozenset[str]) -> str:
+    """The name minus its leading name tokens (长三角·平湖|润泽国际信息港项目),
+    and minus a verb the tagger put first (引进|数字经济项目)."""
+    i = 0
+    while i < len(run) and (run[i].label in labels or run[i].text in ("·", "至", "到", "—")):
+        i += 1
+    # Works are named by what is done (城北路|拓宽|改造工程); projects are not.
+    if i < len(run) - 1 and run[i].label == "v" and run[-1].text.endswith("项目"):
+        i += 1
+    return "".join(t.text for t in run[i:])
+
+
+def _generic_core(core: str) -> bool:
+    return _is_generic(core) and not re.search(r"[一二三四五六七八九十\d]期", core)
+
+
+def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
+    """Tokens of the name ending at the suffix token ``i``.
+
+    Verbs stop the walk (推进|…), except a verb-tagged word sandwiched between a
+    proper noun and a noun, which taggers produce for brand names (平湖|润泽|国际).
+    """
+    j = i - 1
+    while j >= 0:
+        t = tokens[j]
+        if t.text in ("·", "至", "到", "—") and j > 0 and tokens[j - 1].label == "LOC":
+            j -= 1
+            continue
+        if t.label == "v":
+            left = tokens[j - 1] if j > 0 else None
+            right = tokens[j + 1]
+            if left is not None and left.label in _LEAD and right.label in ("n", "nz", "vn"):
+                j -= 1
+                continue
+            break
+        if t.label not in _BODY_TAGS or t.label == "PER" and j < i - 1 and tokens[j + 1].label == "v":
+            break
+        j -= 1
+    return list(tokens[j + 1 : i + 1])
+
+
 def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     out: list[Found] = []
     for m in _QUOTED.finditer(text):
         name = m.group(1)
-        if not _is_generic(name):
+        if not _is_generic(name) and not _NOT_PROJECT.search(name):
             out.append(Found(m.start(1), m.end(1), name, "project"))
     for i, tok in enumerate(tokens):
         if not SUFFIX.search(tok.text) or tok.label not in ("n", "nz", "vn", "ORG"):
             continue
-        j = i - 1
-        while j >= 0 and (
-            tokens[j].label in _BODY_TAGS or (tokens[j].text == "·" and j > 0)
-        ):
-            j -= 1
-        run = list(tokens[j + 1 : i + 1])
+        run = _extend_left(tokens, i)
         # The name starts at its first proper noun (推进|城北路…工程).
         while run and run[0].label not in _NAMED:
             run.pop(0)
-        if len(run) < 2:
+        if len(run) < 2 or any(t.label == "PER" for t in run):
             continue
         start, end = run[0].start, run[-1].end
         name = text[start:end]
-        if end - start > _MAX_LEN or _is_generic(name):
-            continue
-        # A person name is never the head of a project (张三项目): skip.
-        if run[0].label == "PER" and len(run) == 2:
+        if (
+            end - start > _MAX_LEN
+            or _NOT_PROJECT.search(name)
+            or _is_generic(name)
+            or _generic_core(_core_after_names(run, frozenset({"LOC"})))
+            or _generic_core(_core_after_names(run, frozenset({"LOC", "ORG", "nz"})))
+        ):
             continue
         out.append(Found(start, end, name, "project"))
     return out

@@ -40,6 +40,55 @@ def _orgish(tok: Span, lex: Lexicon) -> bool:
     return False
 
 
+_WALK_TAGS = frozenset({"n", "vn", "v", "nz", "a", "j", "m", "ORG", "LOC", "nt", "an", "f"})
+_MAX_GROUP = 7
+
+
+def _anchor(tok: Span, lex: Lexicon) -> bool:
+    """Can a printed title start with this token (an organisation or office)?"""
+    return (
+        tok.label in _ORGISH_TAGS
+        or tok.text in _TITLE_PARTS
+        or lex.suffix_type(tok.text) is not None
+        or _is_post(tok.text, lex)
+    )
+
+
+def _group_before(tokens: Sequence[Span], j: int, lex: Lexicon) -> tuple[list[Span], int]:
+    """One title ending at token ``j``: the post, widened left to its
+    organisation (曹桥街道|经济发展|办公室|主任) when one is in reach."""
+    # The post itself: the shortest run of tokens ending at j that is a post.
+    post_start = None
+    for n in range(1, 4):
+        if j - n + 1 < 0:
+            break
+        run = tokens[j - n + 1 : j + 1]
+        if any(t.label == "w" for t in run):
+            break
+        if _is_post("".join(t.text for t in run), lex) and all(
+            t.text not in _STOP for t in run
+        ):
+            post_start = j - n + 1
+            break
+    if post_start is None:
+        return [], j
+    # Widen left over organisation words, then trim to an anchor.
+    k = post_start - 1
+    cands: list[int] = []
+    while k >= 0 and len(cands) < _MAX_GROUP:
+        t = tokens[k]
+        if t.label not in _WALK_TAGS or t.text in _STOP:
+            break
+        cands.insert(0, k)
+        k -= 1
+    first = post_start
+    for idx in cands:
+        if _anchor(tokens[idx], lex):
+            first = idx
+            break
+    return list(tokens[first : j + 1]), first - 1
+
+
 def _title_before(
     tokens: Sequence[Span], k: int, lex: Lexicon
 ) -> tuple[list[Span], bool]:
@@ -48,33 +97,18 @@ def _title_before(
     for n in (1, 2, 3):
         if k - n >= 0 and MARKER.match("".join(t.text for t in tokens[k - n : k])):
             return [], True
-    marker = False
     j = k - 1
     while j >= 0:
-        group: list[Span] = []
-        while j >= 0 and tokens[j].label != "w" and (
-            _orgish(tokens[j], lex) or _is_post(tokens[j].text, lex)
-        ):
-            group.insert(0, tokens[j])
-            j -= 1
+        group, j = _group_before(tokens, j, lex)
         if not group:
             break
-        # Trim from the left until the group still ends in a post and does
-        # not begin with a bare filler word.
         text = "".join(t.text for t in group)
-        if MARKER.match(text) or MARKER.match(group[-1].text) or (
-            len(group) >= 2 and MARKER.match(group[-2].text + group[-1].text)
-        ):
-            marker = True
-            break
-        if not _is_post(text, lex):
-            break
         titles.insert(0, Span(group[0].start, group[-1].end, "TITLE", text))
         if j >= 0 and tokens[j].text == "、":
             j -= 1
             continue
         break
-    return titles, marker
+    return titles, False
 
 
 def _title_after(tokens: Sequence[Span], k: int, lex: Lexicon) -> list[Span]:

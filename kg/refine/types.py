@@ -66,7 +66,23 @@ def merge_spans(
                 continue
         if label not in ("PER", "LOC", "ORG"):
             continue
-        cands.append(Span(s.start, s.end, label, s.text))
+        cands.extend(split_glued(Span(s.start, s.end, label, s.text), lex))
+    # A company name whose brand the tagger split off (平湖|凯鑫森|新材料…有限公司).
+    tok_by_end = {t.end: t for t in tokens}
+    grown: list[Span] = []
+    for s in cands:
+        if s.label == "ORG" and lex.suffix_type(s.text) == "company":
+            start = s.start
+            for _ in range(2):
+                t = tok_by_end.get(start)
+                if t is None or t.label not in ("PER", "nz", "LOC"):
+                    break
+                start = t.start
+            if start != s.start:
+                grown = [g for g in grown if g.end <= start]
+                s = Span(start, s.end, "ORG", text[start : s.end])
+        grown.append(s)
+    cands = grown
     out: list[Span] = []
     for s in cands:
         prev = out[-1] if out else None
@@ -81,11 +97,22 @@ def merge_spans(
             out[-1] = Span(prev.start, s.end, label, text[prev.start : s.end])
             continue
         out.append(s)
-    # A name followed by a bare suffix word (…医院|党委) is the longer name.
+    # A name followed by a bare suffix word (…医院|党委) is the longer name;
+    # a place followed by a zone word (明湖|科创|区) is the zone.
     tok_by_start = {t.start: t for t in tokens}
     repaired: list[Span] = []
     for s in out:
         nxt = tok_by_start.get(s.end)
+        if s.label == "LOC" and nxt is not None and nxt.label in ("n", "vn", "nz", "s"):
+            nxt2 = tok_by_start.get(nxt.end)
+            if _ZONE.search(nxt.text) and len(nxt.text) <= 4:
+                s = Span(s.start, nxt.end, "LOC", text[s.start : nxt.end])
+                nxt = tok_by_start.get(s.end)
+            elif (
+                nxt2 is not None and len(nxt.text) <= 2 and nxt2.text in _ZONE_WORDS
+            ):
+                s = Span(s.start, nxt2.end, "LOC", text[s.start : nxt2.end])
+                nxt = tok_by_start.get(s.end)
         if (
             s.label in ("LOC", "ORG")
             and nxt is not None
@@ -98,9 +125,30 @@ def merge_spans(
     return repaired
 
 
+_ZONE_WORDS = frozenset("区 园 新区 园区 片区 港区 谷 城 小镇 科技城 产业园".split())
+_ZONE = re.compile(r"(?:科创区|新区|园区|片区|港区|产业园|科技园|开发区|小镇)$")
+# 甲交由乙 / 甲联合乙: a tagger sometimes glues two organisations together.
+_JOINER = re.compile(r"(?:交由|委托|联合|携手|会同|牵头)")
+
+
+def split_glued(sp: Span, lex: Lexicon) -> list[Span]:
+    """平湖市人民政府交由城投集团 -> two organisations."""
+    m = _JOINER.search(sp.text)
+    if sp.label != "ORG" or not m:
+        return [sp]
+    left, right = sp.text[: m.start()], sp.text[m.end() :]
+    if lex.suffix_type(left) and lex.suffix_type(right):
+        return [Span(sp.start, sp.start + m.start(), "ORG", left),
+                Span(sp.start + m.end(), sp.end, "ORG", right)]
+    return []
+
+
 _SUFFIX_WORDS = frozenset(
     "党委 党支部 支部 党工委 委员会 管委会 办公室 分局 支行 分行 中心 集团 公司 有限公司 医院 学校".split()
 )
+
+
+_ADDRESS = re.compile(r"(?:老师|师傅|阿姨|大爷|大妈|同志|先生|女士|总|哥|姐|某)$")
 
 
 def type_span(sp: Span, lex: Lexicon) -> Found | None:
@@ -109,6 +157,11 @@ def type_span(sp: Span, lex: Lexicon) -> Found | None:
         return None
     if sp.label == "PER":
         if len(text) > 4 and "·" not in text:
+            return None
+        # 沈书记 / 周老师: a surname and a form of address, not a name.
+        if _ADDRESS.search(text) or (
+            len(text) >= 3 and (lex.post_re.search(text[1:]) or lex.person_post_re.search(text[1:]))
+        ):
             return None
         return Found(sp.start, sp.end, text, "person")
     typ = lex.suffix_type(text)
