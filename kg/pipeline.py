@@ -186,3 +186,27 @@ def _write_html(graph: nx.Graph, path: Path, *, max_nodes: int) -> Path:
     from kg.export.html import write_html
 
     return write_html(graph, path, title="kg", max_nodes=max_nodes)
+
+
+def load(folder: str | Path) -> Result:
+    """Read a previous build's output folder back into a :class:`Result`."""
+    from kg.export.json import read_json
+    from kg.export.tables import read_articles_jsonl, read_mentions_jsonl
+    from kg.model import Title
+    from kg.recognize.base import KgError
+
+    out = Path(folder)
+    needed = ("graph.json", "mentions.jsonl", "articles.jsonl")
+    missing = [n for n in needed if not (out / n).exists()]
+    if missing:
+        raise KgError(f"{out}: not a kg output folder (missing {', '.join(missing)})")
+    graph = read_json(out / "graph.json")
+    entities = [
+        Entity(name=n, type=d.get("type", ""), aliases=list(d.get("aliases", [])),
+               titles=[Title(t["text"], t["article_id"]) for t in d.get("title_sources", [])],
+               mentions=int(d.get("mentions", 0)), articles=int(d.get("articles", 0)))
+        for n, d in graph.nodes(data=True) if d.get("type") != "reporter"
+    ]
+    return Result(graph=graph, articles=read_articles_jsonl(out / "articles.jsonl"),
+                  mentions=read_mentions_jsonl(out / "mentions.jsonl"), entities=entities,
+                  home_city=graph.graph.get("home_city") or None, engine="loaded")
