@@ -122,13 +122,11 @@ def score(gold: dict[str, list[dict]], pred: dict[str, list[dict]], errors: bool
                 counts.setdefault(pe["type"], [0, 0, 0])[1] += 1
                 errs.append(f"{aid} EXTRA {pe['type']} {pe['name']}")
         # A predicted node matching two gold entities merges them.
-        for pi, pe in enumerate(p):
-            hits = [ge["name"] for ge in g
-                    if {ge["name"], *ge.get("aliases", [])} & pe["surfaces"]]
-            if len(hits) > 1 and any(h not in pe["surfaces"] for h in hits[1:]):
-                gnames = {h for h in hits}
-                if len(gnames) > 1:
-                    merges.append(f"{aid}: {pe['name']} <- {sorted(gnames)}")
+        for pe in p:
+            hits = {ge["name"] for ge in g
+                    if {ge["name"], *ge.get("aliases", [])} & pe["surfaces"]}
+            if len(hits) > 1:
+                merges.append(f"{aid}: {pe['name']} <- {sorted(hits)}")
         ge_pairs = {frozenset((a, b)) for a, b in combinations(range(len(g)), 2)}
         pe_pairs = {frozenset((a, b)) for a, b in combinations(range(len(p)), 2)}
         mapped = {frozenset(mp[x] for x in pr) for pr in pe_pairs if all(x in mp for x in pr)}

@@ -14,8 +14,7 @@ import base64
 import hashlib
 import json
 import math
-import os
-import tempfile
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from pyvis.network import Network
 
+from kg.export.atomic import atomic_open
 from kg.model import ENTITY_TYPES, REPORTER
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -97,28 +97,36 @@ def render_html(
         raise ValueError("max_nodes must be at least 1")
     data = _page_data(graph, title=title, max_nodes=max_nodes, seed=seed)
     data_json = Markup(script_json(data))
-    vis_js = _read(VIS_DIR / "vis-network.min.js")
+    # The source map is not shipped; its comment would only make DevTools
+    # try to fetch it.
+    vis_js = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", _read(VIS_DIR / "vis-network.min.js"))
     vis_css = _read(VIS_DIR / "vis-network.css")
     page_js = _read(TEMPLATE_DIR / "graph.js")
     page_css = _read(TEMPLATE_DIR / "graph.css")
     for name, text in (("vis-network.min.js", vis_js), ("graph.js", page_js)):
-        if "</script" in text.lower():
-            raise ValueError(f"{name} cannot be inlined: it contains </script")
+        # "<!--" could switch the HTML parser into a state where </script
+        # no longer ends the element.
+        if "</script" in text.lower() or "<!--" in text:
+            raise ValueError(f"{name} cannot be inlined as a <script>")
     for name, text in (("vis-network.css", vis_css), ("graph.css", page_css)):
         if "</style" in text.lower():
             raise ValueError(f"{name} cannot be inlined: it contains </style")
     name = graph.graph.get("name")
-    return _environment().get_template(TEMPLATE_NAME).render(
-        title=title,
-        graph_name=str(name) if name else "",
-        data_json=data_json,
-        vis_js=Markup(vis_js),
-        vis_css=Markup(vis_css),
-        page_js=Markup(page_js),
-        page_css=Markup(page_css),
-        # Only our two inline scripts may run: an injected <script> or
-        # on* attribute would be refused even if escaping ever failed.
-        script_hashes=[_csp_hash(vis_js), _csp_hash(page_js)],
+    return (
+        _environment()
+        .get_template(TEMPLATE_NAME)
+        .render(
+            title=title,
+            graph_name=str(name) if name else "",
+            data_json=data_json,
+            vis_js=Markup(vis_js),
+            vis_css=Markup(vis_css),
+            page_js=Markup(page_js),
+            page_css=Markup(page_css),
+            # Only our two inline scripts may run: an injected <script> or
+            # on* attribute would be refused even if escaping ever failed.
+            script_hashes=[_csp_hash(vis_js), _csp_hash(page_js)],
+        )
     )
 
 
@@ -133,17 +141,10 @@ def write_html(
     """Write the page atomically (temp file + rename) and return its path."""
     target = Path(path)
     page = render_html(graph, title=title, max_nodes=max_nodes, seed=seed)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(page)
-        # mkstemp creates 0600; a page meant for sharing gets normal permissions.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(target, "w", encoding="utf-8", newline="\n") as out:
+        out.write(page)
+    # The temp file was created 0600; a page meant for sharing is world-readable.
+    target.chmod(0o644)
     return target
 
 
@@ -201,7 +202,7 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
     # edges are unique already, and arrows are dropped again below.
     net = _Network(directed=True, cdn_resources="remote")
     type_counts: dict[str, int] = {}
-    for rank, node in enumerate(ranked):
+    for node in ranked:
         attrs = graph.nodes[node]
         kind = str(attrs.get("type") or "unknown")
         type_counts[kind] = type_counts.get(kind, 0) + 1
@@ -214,7 +215,6 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
             color=style.color if style else _FALLBACK_COLOR,
             size=_node_size(wdeg[node], max_wdeg),
             kind=kind,
-            rank=rank,
             wdeg=wdeg[node],
             info=_node_info(attrs),
         )
@@ -249,7 +249,7 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
     options = json.loads(net.get_network_data()[5])
 
     known = [s.key for s in TYPE_STYLES]
-    order = [*ENTITY_TYPES, REPORTER] + sorted(k for k in type_counts if k not in known)
+    order = [*ENTITY_TYPES, REPORTER, *sorted(k for k in type_counts if k not in known)]
     types = []
     for key in order:
         if key not in type_counts:
@@ -271,9 +271,11 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
             "maxNodes": max_nodes,
             "seed": seed,
             "reporter": REPORTER,
+            "minWeight": min((e["weight"] for e in edges), default=1),
             "maxWeight": max((e["weight"] for e in edges), default=1),
             # Few iterations keep "show more" snappy; only new nodes move.
             "moreIterations": 150,
+            "preciseMax": PRECISE_MAX,
         },
         "types": types,
         "nodes": nodes,
@@ -324,7 +326,12 @@ def _vis_options(shown: int, seed: int) -> dict[str, Any]:
         "edges": {
             # Straight edges: "dynamic" smoothing adds a physics node per edge.
             "smooth": False,
-            "color": {"color": "#9aa4b1", "highlight": "#e15759", "hover": "#e15759", "inherit": False},
+            "color": {
+                "color": "#9aa4b1",
+                "highlight": "#e15759",
+                "hover": "#e15759",
+                "inherit": False,
+            },
             "selectionWidth": 2,
             "hoverWidth": 1,
         },

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from kg.model import Span
 from kg.refine.lexicon import Lexicon, load_lexicon
 from kg.refine.projects import find_projects
-from kg.refine.titles import attach_titles
-from kg.refine.types import Found, merge_spans, resolve_overlaps, type_span
+from kg.refine.titles import attach_titles, names_after_titles
+from kg.refine.types import Found, department_tokens, merge_spans, resolve_overlaps, type_span
 
 __all__ = ["Found", "refine_sentence"]
 
@@ -35,7 +35,36 @@ def refine_sentence(
         f = type_span(sp, lex)
         if f is not None:
             found.append(f)
+    found.extend(department_tokens(tokens, lex))
     found.extend(find_projects(text, tokens, lex))
+    found.extend(names_after_titles(text, tokens, found, lex))
     found = resolve_overlaps(found)
     attach_titles(text, found, tokens, lex)
-    return sorted(found, key=lambda f: (f.start, f.end))
+    return _drop_inside_titles(sorted(found, key=lambda f: (f.start, f.end)), lex)
+
+
+def _drop_inside_titles(found: list[Found], lex: Lexicon) -> list[Found]:
+    """A body or place printed only as part of a title (嘉兴市委书记,
+    新埭镇党委书记) is not a separate mention; a company is (深圳市晶台股份
+    有限公司董事长): there the title keeps only the job."""
+    spans = [(a, b, f) for f in found for a, b in f.title_spans]
+    keep: list[Found] = []
+    for f in found:
+        inside = [(a, b, owner) for a, b, owner in spans if a <= f.start and f.end <= b]
+        if not inside or f.type in ("official", "person", "project"):
+            keep.append(f)
+            continue
+        if f.type == "company":
+            for a, b, owner in inside:
+                i = owner.title_spans.index((a, b))
+                post = owner.titles[i][f.end - a :]
+                if post:
+                    owner.titles[i] = post
+                    owner.title_spans[i] = (f.end, b)
+            keep.append(f)
+    for f in keep:
+        if f.type == "official" and not f.official_marker and not any(
+            lex.is_official_title(t) for t in f.titles
+        ):
+            f.type = "person"
+    return keep

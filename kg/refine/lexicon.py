@@ -25,10 +25,22 @@ class Lexicon:
     abbreviations: dict[str, str]
     post_re: re.Pattern[str]
     person_post_re: re.Pattern[str]
+    admin: frozenset[str]  # divisions of China, full and short forms
+    countries: frozenset[str]
+    surnames: frozenset[str]
+
+    def is_admin_unit(self, name: str) -> bool:
+        """A whole administrative unit (浙江省, 上海, 奥地利, 曹桥街道, 孔家堰村)."""
+        if name in self.admin or name in self.countries:
+            return True
+        return bool(re.search(r"(?:省|市|县|区|街道|镇|乡|村|社区|州|盟|旗)$", name)) and len(name) > 2
 
     def suffix_type(self, name: str) -> str | None:
         for suf, typ in self.suffixes:
-            if name.endswith(suf) and (len(name) > len(suf) or len(suf) >= 4):
+            if name.endswith(suf) and (
+                len(name) > len(suf) or len(suf) >= 4
+                or (typ == "organization" and len(suf) >= 2)  # 政协, 人大
+            ):
                 return typ
         return None
 
@@ -61,6 +73,13 @@ def load_lexicon() -> Lexicon:
         sufs.append((suf, typ))
     sufs.sort(key=lambda x: len(x[0]), reverse=True)
     abbr = dict(ln.split("\t") for ln in _lines("abbreviations.tsv"))
+    admin = set(_lines("admin_divisions.txt"))
+    for name in list(admin):
+        short = re.sub(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$", "", name)
+        if len(short) >= 2:
+            admin.add(short)
+    countries = {w for ln in _lines("countries.txt") for w in ln.split()}
+    surnames = {w for ln in _lines("surnames.txt") for w in ln.split()}
     variants = r"(?:常务副|副|代理|代|原|前|专职副|执行)?"
     return Lexicon(
         official_posts=posts,
@@ -69,4 +88,7 @@ def load_lexicon() -> Lexicon:
         abbreviations=abbr,
         post_re=re.compile(rf"{variants}(?:{_alt(list(posts))})$"),
         person_post_re=re.compile(rf"{variants}(?:{_alt(list(person))})$"),
+        admin=frozenset(admin),
+        countries=frozenset(countries),
+        surnames=frozenset(surnames),
     )

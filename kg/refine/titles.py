@@ -168,3 +168,38 @@ def attach_titles(
     for f in people:
         if f.official_marker or any(lex.is_official_title(t) for t in f.titles):
             f.type = "official"
+
+
+# What follows a name in news copy: punctuation or a reporting verb.
+_AFTER_NAME = re.compile(r"^(?:[，,。、；;：:（(）)”]|出席|参加|主持|陪同|指出|强调|表示|说|介绍|讲话|致辞|一行|等|在|为|带队|调研|宣布|作|到|赴|率|看望|慰问|会见|同志|同志们)")
+
+
+def names_after_titles(
+    text: str, tokens: Sequence[Span], found: Sequence[Found], lex: Lexicon
+) -> list[Found]:
+    """People the tagger missed right after a title (…主席|连|小敏 -> 连小敏,
+    …秘书长|敖考|权 -> 敖考权): a surname plus one or two characters, then a
+    reporting verb or punctuation."""
+    taken = [(f.start, f.end) for f in found]
+    out: list[Found] = []
+    for tok in tokens:
+        if tok.label == "w" or not (lex.post_re.search(tok.text) or lex.person_post_re.search(tok.text)):
+            continue
+        if not (lex.post_re.fullmatch(tok.text) or lex.person_post_re.fullmatch(tok.text)):
+            continue
+        start = tok.end
+        for n in (3, 2):
+            name = text[start : start + n]
+            if len(name) != n or not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+                continue
+            if name[0] not in lex.surnames and name[:2] not in lex.surnames:
+                continue
+            if not _AFTER_NAME.match(text[start + n : start + n + 4]):
+                continue
+            # Fix a tagger name that lost its surname (连|小敏) or skip if whole.
+            overl = [(a, b) for a, b in taken if a < start + n and b > start]
+            if overl and not all(start < a and b == start + n for a, b in overl):
+                break
+            out.append(Found(start, start + n, name, "person"))
+            break
+    return out

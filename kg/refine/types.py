@@ -29,7 +29,7 @@ class Found:
 NOISE = frozenset(
     """我市 本市 全市 该市 市区 全省 我省 本省 全国 我国 国内 境内 海外 国际 当地 本地 基层
     城乡 农村 城市 全区 全镇 全县 各地 两地 三地 异地 外地 北方 南方 东部 西部 中部 全球
-    世界 省内 市内 县内 区内 镇内 村里 社区 街道 园区 市委 市政府 省委 省政府 新时代""".split()
+    世界 省内 市内 县内 区内 镇内 村里 社区 街道 园区 新时代 地区 周边 沿线 域外 内外""".split()
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -91,7 +91,9 @@ def merge_spans(
             and prev.end == s.start
             and prev.label in ("LOC", "ORG")
             and s.label in ("LOC", "ORG")
-            and prev.label == "LOC"
+            and (prev.label == "LOC" or lex.suffix_type(prev.text) is None)
+            # 曹桥街道|孔家堰村 and 上海|虹桥商务区 are two places; 张江|长三角科技城 one.
+            and not lex.is_admin_unit(prev.text)
         ):
             label = "ORG" if s.label == "ORG" else "LOC"
             out[-1] = Span(prev.start, s.end, label, text[prev.start : s.end])
@@ -110,6 +112,7 @@ def merge_spans(
                 nxt = tok_by_start.get(s.end)
             elif (
                 nxt2 is not None and len(nxt.text) <= 2 and nxt2.text in _ZONE_WORDS
+                and nxt.text not in ("核心", "中心", "周边", "全", "城")
             ):
                 s = Span(s.start, nxt2.end, "LOC", text[s.start : nxt2.end])
                 nxt = tok_by_start.get(s.end)
@@ -169,8 +172,10 @@ def type_span(sp: Span, lex: Lexicon) -> Found | None:
         if typ in ("company", "organization"):
             return Found(sp.start, sp.end, text, typ)
         return Found(sp.start, sp.end, text, "place")
-    # ORG: company vs organisation vs (zones tagged ORG) place.
-    return Found(sp.start, sp.end, text, typ or "organization")
+    # ORG: company vs organisation vs (zones tagged ORG) place.  A bare
+    # brand with no suffix (巴斯夫, 嘉吉) is a business: public bodies are
+    # named with their kind (局, 委, 院, 会 …).
+    return Found(sp.start, sp.end, text, typ or "company")
 
 
 def resolve_overlaps(found: list[Found]) -> list[Found]:
@@ -180,3 +185,17 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
         if all(f.end <= k.start or f.start >= k.end for k in keep):
             keep.append(f)
     return sorted(keep, key=lambda f: f.start)
+
+
+def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
+    """Bare department names the tagger calls common nouns (公安局, 民政局)."""
+    out: list[Found] = []
+    for t in tokens:
+        if (
+            t.label in ("n", "nz", "nt")
+            and 3 <= len(t.text) <= 8
+            and re.search(r"(?:局|厅|委员会|办公室|管委会|总工会|工会|妇联|团委|检察院|法院)$", t.text)
+            and not is_noise(t.text)
+        ):
+            out.append(Found(t.start, t.end, t.text, "organization"))
+    return out

@@ -41,7 +41,7 @@
     edgeHidden: new Map(),
     typeOn: new Map(),
     showReporters: true,
-    minWeight: 1,
+    minWeight: Math.min(1, meta.minWeight),
     highlighted: null,
     dimmed: false,
     afterLayout: null,
@@ -169,6 +169,7 @@
   function setReady(ready) {
     api.ready = ready;
     document.body.dataset.ready = ready ? "1" : "0";
+    $("show-more").disabled = !ready;
   }
 
   // Physics only runs for a bounded stabilisation, then is switched off for
@@ -225,7 +226,7 @@
   }
 
   function setMinWeight(w) {
-    state.minWeight = Number(w) || 1;
+    state.minWeight = Number(w);
     $("min-weight").value = String(state.minWeight);
     $("min-weight-value").textContent = String(state.minWeight);
     applyFilters();
@@ -254,7 +255,10 @@
     $("show-reporters").addEventListener("change", (ev) => setReportersVisible(ev.target.checked));
 
     const slider = $("min-weight");
-    slider.max = String(Math.max(1, meta.maxWeight));
+    slider.min = String(state.minWeight);
+    slider.max = String(Math.max(state.minWeight, meta.maxWeight));
+    slider.value = String(state.minWeight);
+    $("min-weight-value").textContent = String(state.minWeight);
     slider.addEventListener("input", () => setMinWeight(slider.value));
 
     const list = $("search-names");
@@ -324,6 +328,8 @@
     fresh.forEach((id) => state.shown.add(id));
     nodes.add(fresh.map((id) => nodeItem(byId.get(id), pos.get(id))));
     edges.add(pendingEdges(fresh));
+    // New neighbours of the highlighted node must not arrive dimmed.
+    if (state.highlighted !== null) highlight(state.highlighted);
     return fresh;
   }
 
@@ -340,6 +346,8 @@
     updateStatus();
     setReady(false);
     nodes.update(old.map((id) => ({ id: id, fixed: true })));
+    // Same precision trade-off as the initial layout, for the new size.
+    network.setOptions({ physics: { enabled: false, forceAtlas2Based: { theta: state.shown.size > meta.preciseMax ? 1.0 : 0.5 } } });
     state.afterLayout = () => nodes.update(old.map((id) => ({ id: id, fixed: false })));
     network.stabilize(meta.moreIterations);
     return ids.length;
