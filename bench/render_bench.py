@@ -28,8 +28,14 @@ from browser import browser_missing, chromium, open_page  # noqa: E402
 
 from kg.export.html import write_html  # noqa: E402
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞红鹏辉宇浩凯健俊帆帅旭宁晨阳欣文博志国建海波"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+    "玉兰飞红鹏辉宇浩凯健俊帆帅旭宁晨阳欣文博志国建海波"
+)
 ORG_SUFFIX = ("集团", "有限公司", "委员会", "研究院", "协会", "项目", "市", "区")
 TYPES = ("official", "person", "company", "organization", "place", "project")
 
@@ -43,7 +49,9 @@ def random_graph(n: int, seed: int) -> nx.Graph:
     for i in range(n):
         kind = TYPES[rng.randrange(len(TYPES))]
         while True:
-            stem = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+            stem = rng.choice(SURNAMES) + "".join(
+                rng.choice(GIVEN) for _ in range(rng.randint(1, 2))
+            )
             name = stem if kind in ("official", "person") else stem + rng.choice(ORG_SUFFIX)
             if name not in used:
                 break
@@ -54,7 +62,9 @@ def random_graph(n: int, seed: int) -> nx.Graph:
             aliases=[name[:2]] if rng.random() < 0.3 else [],
             titles=["主任"] if kind == "official" else [],
             title_sources=(
-                [{"text": "主任", "article_id": f"a{i}", "article_title": f"新闻{i}"}] if kind == "official" else []
+                [{"text": "主任", "article_id": f"a{i}", "article_title": f"新闻{i}"}]
+                if kind == "official"
+                else []
             ),
             mentions=rng.randint(1, 50),
             articles=rng.randint(1, 20),
@@ -99,7 +109,8 @@ def main() -> int:
         print(f"cannot run: {missing}")
         return 2
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
-        print(f"{'nodes':>6} {'edges':>6} {'mode':>12} {'shown':>6} {'write s':>8} {'MB':>6} {'settle s':>9}")
+        head = ("nodes", "edges", "mode", "shown", "write s", "MB", "settle s")
+        print(" ".join(f"{h:>{w}}" for h, w in zip(head, (6, 6, 12, 6, 8, 6, 9), strict=True)))
         for n in args.sizes:
             graph = random_graph(n, seed=n)
             for label, max_nodes in (("all", n), ("default 400", 400)):
