@@ -85,6 +85,22 @@ _FIRM_TAIL = re.compile(
 )
 
 
+_LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司|集团|公司)$")
+_REGION_PREFIX = re.compile(r"^(?:中国|浙江|江苏|上海|北京|广东|深圳|杭州|嘉兴|[\u4e00-\u9fff]{2}[省市])")
+
+
+def firm_core(name: str) -> str:
+    """浙江景兴纸业股份有限公司 -> 景兴纸业 (region and legal form dropped)."""
+    core = _LEGAL_FORM.sub("", name)
+    return _REGION_PREFIX.sub("", core) if len(core) > 4 else core
+
+
+def is_firm_short_form(short: str, long: str) -> bool:
+    """景兴纸业 / 景兴公司 / 景兴 of 浙江景兴纸业股份有限公司."""
+    s, lg = firm_core(short), firm_core(long)
+    return len(s) >= 2 and s != lg and s in lg and len(short) < len(long)
+
+
 def is_short_form(short: str, long: str) -> bool:
     """平湖园 of 张江长三角科技城平湖园; 市一院 of 平湖市第一人民医院;
     润泽 of 润泽科技 (a brand before a company suffix)."""
@@ -94,7 +110,7 @@ def is_short_form(short: str, long: str) -> bool:
         return True
     if short[-1] != long[-1]:
         return False
-    if long.endswith(short) and len(short) >= 3:
+    if long.endswith(short) and len(short) >= 3 and len(long) - len(short) >= 3:
         return True
     return short[0] == long[0] and _is_subsequence(short, long)
 
@@ -113,6 +129,8 @@ def _base_name(text: str, family: str, home: str | None, lex: Lexicon,
             return home
         if name.startswith("市") and len(name) > 2 and not _NOT_CITY_PREFIX.match(name):
             return home + name[1:]
+    if family == "place" and name.endswith("地区") and len(name) > 3:
+        name = name[:-2]  # 长三角地区 = 长三角
     if family == "place" and name in stems:
         return stems[name]
     return name
@@ -181,14 +199,19 @@ def resolve(
             if fam == "person":
                 continue
             for b, fam_b in names:
-                if fam_b == fam and a != b and is_short_form(a, b):
+                if fam_b == fam and a != b and (
+                    is_short_form(a, b)
+                    or (fam == "org" and lex.suffix_type(b) == "company"
+                        and lex.suffix_type(a) != "organization" and is_firm_short_form(a, b))
+                ):
                     short_map[(a, fam)].add(b)
     canon_of: dict[tuple[str, str], str] = {}
     for key, longs in short_map.items():
         # Ambiguous short forms (two different long names) stay as they are.
         longest = sorted(longs, key=lambda s: (-len(s), s))
-        if all(is_short_form(x, longest[0]) or x == longest[0] for x in longs):
-            canon_of[key] = longest[0]
+        top = longest[0]
+        if all(x == top or is_short_form(x, top) or is_firm_short_form(x, top) for x in longs):
+            canon_of[key] = top
 
     def final(name: str, fam: str) -> str:
         seen = set()

@@ -9,6 +9,7 @@ with offsets into the sentence.  Sub-steps live in their own modules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from kg.model import Span
@@ -38,9 +39,31 @@ def refine_sentence(
     found.extend(department_tokens(tokens, lex))
     found.extend(find_projects(text, tokens, lex))
     found.extend(names_after_titles(text, tokens, found, lex))
-    found = resolve_overlaps(found)
+    found = _drop_quoted(text, resolve_overlaps(found), lex)
     attach_titles(text, found, tokens, lex)
     return _drop_inside_titles(sorted(found, key=lambda f: (f.start, f.end)), lex)
+
+
+_WORK = re.compile(r"《[^》]*》")
+_QUOTE = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")
+
+
+def _drop_quoted(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
+    """Names inside a work title (《中国县域经济发展报告》) are not mentions;
+    inside quotes (“观星台”, “田园五镇”) only names with a telling suffix are:
+    quotes mark slogans, brands and campaigns."""
+    works = [(m.start(), m.end()) for m in _WORK.finditer(text)]
+    quotes = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(text)]
+    keep = []
+    for f in found:
+        if any(a <= f.start and f.end <= b for a, b in works):
+            continue
+        if f.type in ("place", "company", "organization") and any(
+            a <= f.start and f.end <= b for a, b in quotes
+        ) and not (lex.suffix_type(f.text) or lex.is_admin_unit(f.text)):
+            continue
+        keep.append(f)
+    return keep
 
 
 def _drop_inside_titles(found: list[Found], lex: Lexicon) -> list[Found]:

@@ -168,6 +168,9 @@ def type_span(sp: Span, lex: Lexicon) -> Found | None:
             return None
         return Found(sp.start, sp.end, text, "person")
     typ = lex.suffix_type(text)
+    # 优秀县, 百强县, 五县: a county-level suffix on a word that is no county.
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,2}[省市县区]", text) and text not in lex.admin:
+        return None
     if sp.label == "LOC":
         if typ in ("company", "organization"):
             return Found(sp.start, sp.end, text, typ)
