@@ -173,11 +173,10 @@ def resolve(
     # Slogans built on the home city's name (金平湖, 平安平湖) are not places.
     if home:
         stem = home[:-1]
-        known = {p for p in place_names if p != stem and not p.endswith(stem)}
         mentions[:] = [
             m for m in mentions
             if not (m.type == "place" and m.text.endswith(stem) and m.text != stem
-                    and m.text[: -len(stem)] not in known
+                    and not lex.is_admin_unit(m.text[: -len(stem)])
                     and not lex.suffix_type(m.text[: -len(stem)]))
         ]
 

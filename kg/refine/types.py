@@ -120,9 +120,22 @@ def merge_spans(
             s.label in ("LOC", "ORG")
             and nxt is not None
             and nxt.label in ("n", "nz", "ORG")
-            and lex.suffix_type(nxt.text + "") is None
             and nxt.text in _SUFFIX_WORDS
         ):
+            s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
+        elif (
+            s.label == "LOC" and nxt is not None and nxt.label in ("n", "s")
+            and nxt.text in ("社区", "村", "新村", "街道", "小区")
+            and not lex.is_admin_unit(s.text)
+        ):
+            s = Span(s.start, nxt.end, "LOC", text[s.start : nxt.end])  # 龙湫|社区
+        elif (
+            s.label in ("LOC", "ORG") and nxt is not None
+            and nxt.label in ("n", "vn", "nz") and len(nxt.text) <= 6
+            and lex.suffix_type(nxt.text) == "organization"
+            and lex.suffix_type(s.text) is None and not lex.is_admin_unit(s.text)
+        ):
+            # A body name cut in two (嘉兴市经济和|信息化局, 市政务|服务管理办).
             s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
         repaired.append(s)
     return repaired
@@ -190,9 +203,17 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
     return sorted(keep, key=lambda f: f.start)
 
 
+_ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
+
+
 def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
-    """Bare department names the tagger calls common nouns (公安局, 民政局)."""
+    """Bare department names the tagger calls common nouns (公安局, 民政局),
+    and development-zone short names it splits (平湖|经|开 -> 平湖经开)."""
     out: list[Found] = []
+    text = "".join(t.text for t in tokens)
+    for m in _ZONE_ABBR.finditer(text):
+        if m.group(1) in lex.admin:
+            out.append(Found(m.start(), m.end(), m.group(0), "place"))
     for t in tokens:
         if (
             t.label in ("n", "nz", "nt")
