@@ -188,7 +188,7 @@ def names_after_titles(
         if not (lex.post_re.fullmatch(tok.text) or lex.person_post_re.fullmatch(tok.text)):
             continue
         start = tok.end
-        for n in (3, 2):
+        for n in (3,):  # two-character words after a title are too often not names
             name = text[start : start + n]
             if len(name) != n or not re.fullmatch(r"[\u4e00-\u9fff]+", name):
                 continue

@@ -167,6 +167,21 @@ _SUFFIX_WORDS = frozenset(
 _ADDRESS = re.compile(r"(?:老师|师傅|阿姨|大爷|大妈|同志|先生|女士|总|哥|姐|某)$")
 
 
+_PROVINCE_ABBR = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台")
+_PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精神|品牌|好礼|制造)$")
+
+
+def _not_a_firm(text: str, lex: Lexicon) -> bool:
+    """Suffixless "organisations" that are regions or slogans: 浙沪 (two
+    province abbreviations), 平湖人 / 平湖铁军 (a place + people), 市政."""
+    if all(c in _PROVINCE_ABBR for c in text):
+        return True
+    if len(text) == 2 and text[0] in "市省县区镇":
+        return True
+    head = next((text[:k] for k in (3, 2) if text[:k] in lex.admin), None)
+    return bool(head and _PEOPLE_OF.search(text[len(head):]))
+
+
 def type_span(sp: Span, lex: Lexicon) -> Found | None:
     text = sp.text.strip()
     if is_noise(text):
@@ -188,6 +203,8 @@ def type_span(sp: Span, lex: Lexicon) -> Found | None:
         if typ in ("company", "organization"):
             return Found(sp.start, sp.end, text, typ)
         return Found(sp.start, sp.end, text, "place")
+    if typ is None and _not_a_firm(text, lex):
+        return None
     # ORG: company vs organisation vs (zones tagged ORG) place.  A bare
     # brand with no suffix (巴斯夫, 嘉吉) is a business: public bodies are
     # named with their kind (局, 委, 院, 会 …).
