@@ -105,12 +105,18 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
             continue
         start, end = run[0].start, run[-1].end
         name = text[start:end]
-        if (
-            end - start > _MAX_LEN
-            or _NOT_PROJECT.search(name)
-            or _is_generic(name)
-            or _generic_core(_core_after_names(run, frozenset({"LOC"})))
-            or _generic_core(_core_after_names(run, frozenset({"LOC", "ORG", "nz"})))
+        # Works on a named road or river are named by the work (临江路改造工程).
+        works_on_place = (
+            run[-1].text.endswith("工程") and run[0].label == "LOC"
+            and len(_core_after_names(run, frozenset({"LOC"}))) > 2
+        )
+        if end - start > _MAX_LEN or _NOT_PROJECT.search(name) or (
+            not works_on_place
+            and (
+                _is_generic(name)
+                or _generic_core(_core_after_names(run, frozenset({"LOC"})))
+                or _generic_core(_core_after_names(run, frozenset({"LOC", "ORG", "nz"})))
+            )
         ):
             continue
         out.append(Found(start, end, name, "project"))

@@ -220,6 +220,12 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
     return sorted(keep, key=lambda f: f.start)
 
 
+# 市发展和改革局、市统计局: government bodies named after a level prefix,
+# found on the text when the tagger cuts them (市|发展|和改革局).
+_BODY = re.compile(
+    r"(?:^|(?<=[，。、；：“\s（(]))([省市县区镇](?:[^\s，。、；：“”（）()的在是为]{2,10}?)"
+    r"(?:局|厅|委员会|管委会|办公室))(?=[、，。；和与及\s）)]|$|等|分别|负责|联合|召开|发布|公布|牵头)"
+)
 _ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
 
 
@@ -228,6 +234,8 @@ def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     and development-zone short names it splits (平湖|经|开 -> 平湖经开)."""
     out: list[Found] = []
     text = "".join(t.text for t in tokens)
+    for m in _BODY.finditer(text):
+        out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
     for m in _ZONE_ABBR.finditer(text):
         if m.group(1) in lex.admin:
             out.append(Found(m.start(), m.end(), m.group(0), "place"))
