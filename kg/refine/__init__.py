@@ -77,7 +77,7 @@ def _drop_inside_titles(found: list[Found], lex: Lexicon) -> list[Found]:
         if not inside or f.type in ("official", "person", "project"):
             keep.append(f)
             continue
-        if f.type == "company":
+        if f.type == "company" and lex.suffix_type(f.text) == "company":
             for a, b, owner in inside:
                 i = owner.title_spans.index((a, b))
                 post = owner.titles[i][f.end - a :]

@@ -48,6 +48,7 @@ def _anchor(tok: Span, lex: Lexicon) -> bool:
     """Can a printed title start with this token (an organisation or office)?"""
     return (
         tok.label in _ORGISH_TAGS
+        or tok.label == "PER"
         or tok.text in _TITLE_PARTS
         or lex.suffix_type(tok.text) is not None
         or _is_post(tok.text, lex)
@@ -77,7 +78,9 @@ def _group_before(tokens: Sequence[Span], j: int, lex: Lexicon) -> tuple[list[Sp
     cands: list[int] = []
     while k >= 0 and len(cands) < _MAX_GROUP:
         t = tokens[k]
-        if t.label not in _WALK_TAGS or t.text in _STOP:
+        # A place name the tagger took for a person (张江|长三角科技城…党工委).
+        glued_name = t.label == "PER" and tokens[k + 1].label in ("ORG", "LOC")
+        if (t.label not in _WALK_TAGS and not glued_name) or t.text in _STOP:
             break
         cands.insert(0, k)
         k -= 1

@@ -66,6 +66,9 @@ def merge_spans(
                 continue
         if label not in ("PER", "LOC", "ORG"):
             continue
+        if label == "LOC":
+            cands.extend(split_hierarchy(Span(s.start, s.end, label, s.text), lex))
+            continue
         cands.extend(split_glued(Span(s.start, s.end, label, s.text), lex))
     # A company name whose brand the tagger split off (平湖|凯鑫森|新材料…有限公司).
     tok_by_end = {t.end: t for t in tokens}
@@ -157,6 +160,26 @@ def split_glued(sp: Span, lex: Lexicon) -> list[Span]:
         return [Span(sp.start, sp.start + m.start(), "ORG", left),
                 Span(sp.start + m.end(), sp.end, "ORG", right)]
     return []
+
+
+def _whole_unit(name: str, lex: Lexicon) -> bool:
+    """Strictly an administrative unit: in the gazetteer, a country, or a
+    town-level name (…街道, …镇, …村, …社区)."""
+    return (name in lex.admin or name in lex.countries
+            or (len(name) > 2 and bool(re.search(r"(?:街道|镇|乡|村|社区)$", name))))
+
+
+def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
+    """奥地利维也纳 / 深圳南山区 / 曹桥街道孔家堰村: a unit and a unit inside it
+    are two places (a development zone 平湖经济技术开发区 stays one)."""
+    text = sp.text
+    for k in range(min(len(text) - 2, 6), 1, -1):
+        head, rest = text[:k], text[k:]
+        if head in lex.countries or (_whole_unit(head, lex) and _whole_unit(rest, lex)):
+            if len(rest) >= 2:
+                return [Span(sp.start, sp.start + k, "LOC", head),
+                        Span(sp.start + k, sp.end, "LOC", rest)]
+    return [sp]
 
 
 _SUFFIX_WORDS = frozenset(
