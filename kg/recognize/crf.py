@@ -199,6 +199,8 @@ def sentence_features(text: str, tokens: Sequence[Span]) -> list[list[str]]:
             "w-1w=" + wt(w - 1) + "|" + tag,
             "ww+1=" + tag + "|" + wt(w + 1),
             "cw=" + c0 + "|" + bi + "-" + tag,
+            "c-1cc+1=" + c_1 + c0 + c1,
+            "wd=" + text[wstarts[w] : wends[w]] if wlen <= 4 else "wd=long",
         ]
         if lex_end[i]:
             f.append("lx=" + lex_end[i])

@@ -72,6 +72,12 @@ def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
     j = i - 1
     while j >= 0:
         t = tokens[j]
+        # 新材料|及|氢能利用一体化项目: a conjunction inside the name.
+        if t.text in ("及", "和", "与") and 0 < j < i - 1 and tokens[j - 1].label in (
+            "n", "vn", "nz"
+        ) and tokens[j + 1].label in ("n", "vn", "nz"):
+            j -= 1
+            continue
         if t.text in ("·", "至", "到", "—") and j > 0 and tokens[j - 1].label == "LOC":
             j -= 1
             continue
@@ -88,8 +94,28 @@ def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
     return list(tokens[j + 1 : i + 1])
 
 
+# Road and waterway works named by their ends or section:
+# 甲至乙公路丙段, 甲至乙平湖段改建, 浙北…航道…平湖段.
+_EDGE = r"(?:^|(?<=[、，。；：\s“和及与])|(?<=以及))"
+_TAIL = r"(?:改建|扩建|改造|工程)?(?=[、，。；：\s”（(]|以及|和|及|与|的|$)"
+_FROM_TO = re.compile(r"([\u4e00-\u9fff]{2,3})至([\u4e00-\u9fff]{2,24}?段" + _TAIL + ")")
+_SECTION = re.compile(
+    _EDGE + r"([\u4e00-\u9fff]{2,16}(?:航道|公路|铁路|高速|通道|大道)[\u4e00-\u9fff]{2,4}段"
+    + _TAIL + ")"
+)
+
+
 def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     out: list[Found] = []
+    for m in _SECTION.finditer(text):
+        out.append(Found(m.start(1), m.end(1), m.group(1), "project"))
+    for m in _FROM_TO.finditer(text):
+        # The start must be a place (平湖至安吉公路…段), not any word before 至.
+        for k in range(len(m.group(1))):
+            if m.group(1)[k:] in lex.admin:
+                a = m.start(1) + k
+                out.append(Found(a, m.end(2), text[a : m.end(2)], "project"))
+                break
     for m in _QUOTED.finditer(text):
         name = m.group(1)
         if not _is_generic(name) and not _NOT_PROJECT.search(name):
@@ -101,6 +127,12 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
         # The name starts at its first proper noun (推进|城北路…工程).
         while run and run[0].label not in _NAMED:
             run.pop(0)
+        # A company before its project is the owner, not the name
+        # (浙江某某电子有限公司|新能源汽车电子生产及研发基地建设项目).
+        if len(run) > 2 and run[0].label == "ORG" and re.search(r"(?:公司|集团)$", run[0].text):
+            rest = run[1:]
+            if not _is_generic("".join(t.text for t in rest)):
+                run = rest
         if len(run) < 2 or any(t.label == "PER" for t in run):
             continue
         start, end = run[0].start, run[-1].end
