@@ -176,7 +176,8 @@ def resolve(
         mentions[:] = [
             m for m in mentions
             if not (m.type == "place" and m.text.endswith(stem) and m.text != stem
-                    and not lex.is_admin_unit(m.text[: -len(stem)])
+                    and m.text[: -len(stem)] not in lex.admin_major
+                    and m.text[: -len(stem)] not in lex.countries
                     and not lex.suffix_type(m.text[: -len(stem)]))
         ]
 

@@ -26,6 +26,7 @@ class Lexicon:
     post_re: re.Pattern[str]
     person_post_re: re.Pattern[str]
     admin: frozenset[str]  # divisions of China, full and short forms
+    admin_major: frozenset[str]  # full names, and short forms safe on their own
     countries: frozenset[str]
     surnames: frozenset[str]
 
@@ -73,11 +74,21 @@ def load_lexicon() -> Lexicon:
         sufs.append((suf, typ))
     sufs.sort(key=lambda x: len(x[0]), reverse=True)
     abbr = dict(ln.split("\t") for ln in _lines("abbreviations.tsv"))
-    admin = set(_lines("admin_divisions.txt"))
-    for name in list(admin):
-        short = re.sub(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$", "", name)
+    admin: set[str] = set()
+    major: set[str] = set()
+    for ln in _lines("admin_divisions.txt"):
+        name, level = ln.split("\t")
+        admin.add(name)
+        major.add(name)
+        short = re.sub(
+            r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$",
+            "", name)
         if len(short) >= 2:
             admin.add(short)
+            # Short forms that are safe on their own (浙江, 嘉兴, 平湖): county
+            # and district ones are too often ordinary words (平安区 -> 平安).
+            if level in ("province", "prefecture") or name.endswith("市"):
+                major.add(short)
     countries = {w for ln in _lines("countries.txt") for w in ln.split()}
     surnames = {w for ln in _lines("surnames.txt") for w in ln.split()}
     variants = r"(?:常务副|副|代理|代|原|前|专职副|执行)?"
@@ -89,6 +100,7 @@ def load_lexicon() -> Lexicon:
         post_re=re.compile(rf"{variants}(?:{_alt(list(posts))})$"),
         person_post_re=re.compile(rf"{variants}(?:{_alt(list(person))})$"),
         admin=frozenset(admin),
+        admin_major=frozenset(major),
         countries=frozenset(countries),
         surnames=frozenset(surnames),
     )
