@@ -84,7 +84,7 @@ def _tokenizer(recognizer: Recognizer) -> Recognizer:
 
 
 def refine_texts(
-    texts: Sequence[str], recognizer: Recognizer
+    texts: Sequence[str], recognizer: Recognizer, *, title_bodies: bool = False
 ) -> list[list]:
     """Recognise + refine bare sentences (no articles, no resolution).
 
@@ -96,7 +96,8 @@ def refine_texts(
     spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
     if tok is not recognizer:
         spans = recognizer.recognize(texts)
-    return [refine_sentence(t, sp, tk, lexicon=lex) for t, sp, tk in zip(texts, spans, tokens)]
+    return [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies)
+            for t, sp, tk in zip(texts, spans, tokens)]
 
 
 def extract_mentions(

@@ -27,8 +27,13 @@ def refine_sentence(
     tokens: Sequence[Span],
     *,
     lexicon: Lexicon | None = None,
+    title_bodies: bool = False,
 ) -> list[Found]:
-    """Typed mentions in one sentence, sorted by start offset."""
+    """Typed mentions in one sentence, sorted by start offset.
+
+    ``title_bodies=True`` keeps bodies and places printed inside a title
+    (嘉兴市委|书记) as mentions too: the public NER sets annotate them.
+    """
     lex = lexicon or load_lexicon()
     merged = merge_spans(text, spans, tokens, lex)
     found: list[Found] = []
@@ -41,7 +46,8 @@ def refine_sentence(
     found.extend(names_after_titles(text, tokens, found, lex))
     found = _drop_quoted(text, resolve_overlaps(found), lex)
     attach_titles(text, found, tokens, lex)
-    return _drop_inside_titles(sorted(found, key=lambda f: (f.start, f.end)), lex)
+    found = sorted(found, key=lambda f: (f.start, f.end))
+    return found if title_bodies else _drop_inside_titles(found, lex)
 
 
 _WORK = re.compile(r"《[^》]*》")
