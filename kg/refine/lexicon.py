@@ -38,6 +38,8 @@ class Lexicon:
 
     def suffix_type(self, name: str) -> str | None:
         for suf, typ in self.suffixes:
+            if suf == "科" and len(name) < 4:
+                continue  # 尼得科 is a brand; 内分泌科, 推进科 are sections
             if name.endswith(suf) and (
                 len(name) > len(suf) or len(suf) >= 4
                 or (typ == "organization" and len(suf) >= 2)  # 政协, 人大
