@@ -68,6 +68,11 @@ def _drop_quoted(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
             a <= f.start and f.end <= b for a, b in quotes
         ) and not (lex.suffix_type(f.text) or lex.is_admin_unit(f.text)):
             continue
+        # A "name" inside a quoted slogan (“名师带徒·匠心传承”) is a word of it.
+        if f.type == "person" and any(
+            a <= f.start and f.end <= b and (b - a) >= len(f.text) + 3 for a, b in quotes
+        ):
+            continue
         keep.append(f)
     return keep
 
