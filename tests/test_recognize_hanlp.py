@@ -274,3 +274,39 @@ def test_mtl_document_to_spans() -> None:
     )
     spans = mtl_spans(doc, sentences, "ner/msra")
     assert spans == [[Span(0, 3, "PER", "柯文远"), Span(5, 8, "LOC", "北岸市")], []]
+
+
+def test_cli_builds_with_the_hanlp_engine(model_dir: Path, tmp_path: Path) -> None:
+    """The whole pipeline runs on HanLP spans (LAC still segments for the rules)."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text = "\n\n".join(s for s, _ in examples(12, seed=99))
+    (src / "a.txt").write_text("某县新闻一则\n\n■记者 王小明\n\n本报讯 " + text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(src), "-o", str(out), "--ner", "hanlp",
+         "--hanlp-model", str(model_dir)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "engine: hanlp" in r.stdout
+    assert (out / "graph.json").exists()
+
+
+def test_cli_hanlp_missing_model_is_one_line(tmp_path: Path, empty_home: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("本报讯 副县长王小明出席。\n", encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o"),
+         "--ner", "hanlp"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 2
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("kg: error:")]
+    assert len(errors) == 1 and "--ner lac" in errors[0]
+    assert "Traceback" not in r.stderr
