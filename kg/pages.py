@@ -223,6 +223,13 @@ def split_page(
             ):
                 cur = _Draft()
                 drafts.append(cur)
+            elif cur is None and not drafts:
+                # Text before any headline: a plain article file, or a page
+                # that opens mid-article.  Kept, not lost.
+                cur = _Draft()
+                if i > 0 and lines[i - 1].kind == "H":
+                    cur.title_lines.append(lines[i - 1].text)
+                drafts.append(cur)
             if cur is not None:
                 cur.paragraphs.append(ln.text)
         else:
@@ -230,11 +237,21 @@ def split_page(
             # what follows it up to the next headline is not body text.
             cur = None
         i += 1
-    return [
+    found = [
         (" ".join(d.title_lines), d.reporters, d.paragraphs)
         for d in drafts
         if d.paragraphs
     ]
+    if not found:
+        # No page structure at all (a bare headline and short paragraphs):
+        # the whole text is one article, its first short line the title.
+        body = [ln for ln in lines if ln.kind != "F"]
+        if body:
+            title = body[0].text if body[0].kind == "H" and len(body) > 1 else ""
+            paras = [ln.text for ln in body[1 if title else 0 :] if ln.kind != "B"]
+            names = [n for ln in body if ln.kind == "B" for n in byline_names(ln.text)]
+            found = [(title, names, paras)] if paras else []
+    return found
 
 
 def articles_from_document(

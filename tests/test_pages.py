@@ -79,3 +79,10 @@ def test_seed_bylines_are_reporters_and_no_furniture_in_text():
         assert junk not in joined
     # 上月签 / 约 re-joined across the layout break
     assert "上月签约" in joined
+
+
+def test_plain_article_without_page_structure_is_kept():
+    arts = split_page("县里召开会议\n\n副县长王小明出席。\n\n会议强调要抓好落实。")
+    assert arts == [("县里召开会议", [], ["副县长王小明出席。", "会议强调要抓好落实。"])]
+    lone = split_page("副县长王小明出席会议。会议强调要抓好落实。")
+    assert lone and lone[0][2] == ["副县长王小明出席会议。会议强调要抓好落实。"]
