@@ -30,6 +30,9 @@ class Document:
     text: str
     #: Position inside a multi-record file (jsonl line number), else 0.
     record: int = 0
+    #: A title given with the record (jsonl ``title``): then the text is one
+    #: article, not a newspaper page to split.
+    title: str | None = None
 
 
 @dataclass(frozen=True)

@@ -262,9 +262,12 @@ def articles_from_document(
     if doc.record:
         stem = f"{stem}:{doc.record}"
     articles: list[Article] = []
-    for idx, (title, reporters, paragraphs) in enumerate(
-        split_page(doc.text, furniture=furniture)
-    ):
+    if doc.title is not None:
+        paras = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+        pages = [(doc.title, [], paras)] if paras else []
+    else:
+        pages = split_page(doc.text, furniture=furniture)
+    for idx, (title, reporters, paragraphs) in enumerate(pages):
         art_id = f"{stem}#{idx}"
         # The headline is paragraph 0: names in headlines count as mentions.
         if title:

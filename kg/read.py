@@ -114,7 +114,9 @@ def read_file(path: Path) -> tuple[list[Document], list[ReadError]]:
         if not isinstance(body, str) or not body.strip():
             errors.append(ReadError(name, f"line {lineno}: no non-empty 'text' field"))
             continue
-        docs.append(Document(name, body, record=lineno))
+        title = obj.get("title")
+        docs.append(Document(name, body, record=lineno,
+                             title=title.strip() if isinstance(title, str) and title.strip() else None))
     return docs, errors
 
 

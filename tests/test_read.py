@@ -48,3 +48,16 @@ def test_decode_rejects_nul_bytes():
 
     with pytest.raises(DecodeError):
         decode(b"abc\x00def")
+
+
+def test_jsonl_title_makes_one_article(tmp_path):
+    from kg.pages import articles_from_document
+
+    p = tmp_path / "x.jsonl"
+    p.write_text(json.dumps({"title": "县里召开会议", "text": "副县长王小明出席。\n会议强调落实。"},
+                            ensure_ascii=False), encoding="utf-8")
+    docs, errors = read_documents([p])
+    assert errors == [] and docs[0].title == "县里召开会议"
+    (art,) = articles_from_document(docs[0])
+    assert art.title == "县里召开会议" and art.id == "x:1#0"
+    assert art.text == "县里召开会议\n副县长王小明出席。\n会议强调落实。"
