@@ -70,10 +70,17 @@ def merge_spans(
             cands.extend(split_hierarchy(Span(s.start, s.end, label, s.text), lex))
             continue
         cands.extend(split_glued(Span(s.start, s.end, label, s.text), lex))
-    # A company name whose brand the tagger split off (平湖|凯鑫森|新材料…有限公司).
+    # A company name whose brand the tagger split off (平湖|凯鑫森|新材料…有限公司);
+    # a body whose level the tagger split off (市|政协 -> 市政协).
     tok_by_end = {t.end: t for t in tokens}
     grown: list[Span] = []
     for s in cands:
+        lvl = tok_by_end.get(s.start)
+        if (
+            s.label == "ORG" and lvl is not None and lvl.text in ("市", "省", "县", "区", "镇")
+            and lvl.label in ("n", "f", "q")
+        ):
+            s = Span(lvl.start, s.end, "ORG", text[lvl.start : s.end])
         if s.label == "ORG" and lex.suffix_type(s.text) == "company":
             start = s.start
             for _ in range(2):
