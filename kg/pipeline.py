@@ -76,7 +76,9 @@ def split_articles(docs: Sequence) -> list[Article]:
 
 
 def _tokenizer(recognizer: Recognizer) -> Recognizer:
-    if recognizer.name == "lac":
+    """The LAC pass that gives the rules their word tokens; engines built on
+    LAC (``lac``, ``crf``) give both in one pass through ``analyze``."""
+    if hasattr(recognizer, "analyze"):
         return recognizer
     from kg.recognize.lac import LacRecognizer
 
