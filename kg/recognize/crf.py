@@ -199,8 +199,6 @@ def sentence_features(text: str, tokens: Sequence[Span]) -> list[list[str]]:
             "w-1w=" + wt(w - 1) + "|" + tag,
             "ww+1=" + tag + "|" + wt(w + 1),
             "cw=" + c0 + "|" + bi + "-" + tag,
-            "c-1cc+1=" + c_1 + c0 + c1,
-            "wd=" + text[wstarts[w] : wends[w]] if wlen <= 4 else "wd=long",
         ]
         if lex_end[i]:
             f.append("lx=" + lex_end[i])
@@ -277,11 +275,9 @@ class CrfRecognizer:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
         self._pycrfsuite = pycrfsuite
+        # Lower-case labels (CLUENER's book, game...) are learnt, never returned.
         labels = {t.partition("-")[2] for t in self._tagger.labels() if t != "O"}
-        allowed = MODEL_LABELS.get(model)
-        self.labels: frozenset[str] = frozenset(
-            labels & set(allowed) if allowed else labels
-        )
+        self.labels: frozenset[str] = frozenset(lab for lab in labels if not lab.islower())
         if lac is None:
             from kg.recognize.lac import LacRecognizer
 

@@ -44,10 +44,26 @@ def refine_sentence(
     found.extend(department_tokens(tokens, lex))
     found.extend(find_projects(text, tokens, lex))
     found.extend(names_after_titles(text, tokens, found, lex))
+    found = _project_units(text, found)
     found = _drop_quoted(text, resolve_overlaps(found), lex)
     attach_titles(text, found, tokens, lex)
     found = sorted(found, key=lambda f: (f.start, f.end))
     return found if title_bodies else _drop_inside_titles(found, lex)
+
+
+_UNIT = re.compile(r"(?:临时党支部|党支部|党总支|临时党委|指挥部|党群服务中心)")
+
+
+def _project_units(text: str, found: list[Found]) -> list[Found]:
+    """A project's party branch or headquarters is an organisation
+    (…信息港项目|临时党支部)."""
+    out = list(found)
+    for f in found:
+        if f.type == "project":
+            m = _UNIT.match(text, f.end)
+            if m:
+                out.append(Found(f.start, m.end(), text[f.start : m.end()], "organization"))
+    return out
 
 
 _WORK = re.compile(r"《[^》]*》")

@@ -256,6 +256,12 @@ _BODY = re.compile(
     r"(?:^|(?<=[，。、；：“\s（(]))([省市县区镇](?:[^\s，。、；：“”（）()的在是为]{2,10}?)"
     r"(?:局|厅|委员会|管委会|办公室))(?=[、，。；和与及\s）)]|$|等|分别|负责|联合|召开|发布|公布|牵头)"
 )
+# Departments in a list (公安局、建设局、人社局等): short names the tagger splits.
+_LISTED_BODY = re.compile(
+    r"(?:(?<=、)([^\W\d_由在对为向与和及把被将从]{1,6}(?:局|厅|委|办))(?=[、，,。；等])"
+    r"|(?<=[，,：:])([^\W\d_由在对为向与和及把被将从]{1,6}(?:局|厅|委|办))(?=、))"
+)
+_WORD_JU = re.compile(r"(?:布|大|格|结|时|全|开|当|胜|残|变|僵|破|棋|饭|骗|赌|邮|书)局$")
 _ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
 
 
@@ -266,6 +272,23 @@ def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     text = "".join(t.text for t in tokens)
     for m in _BODY.finditer(text):
         out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
+    for m in _LISTED_BODY.finditer(text):
+        g = 1 if m.group(1) else 2
+        name = m.group(g)
+        if not is_noise(name) and not _WORD_JU.search(name):
+            out.append(Found(m.start(g), m.end(g), name, "organization"))
+    # A province or city and its department, cut by the tagger
+    # (浙江省|文化|和|旅游厅).
+    for i, t in enumerate(tokens):
+        if t.label != "LOC" or not lex.is_admin_unit(t.text):
+            continue
+        for j in range(i + 1, min(i + 5, len(tokens))):
+            u = tokens[j]
+            if u.label not in ("n", "vn", "nz", "c") or (u.label == "c" and u.text != "和"):
+                break
+            if j > i + 1 and re.search(r"(?:(?<![客大餐展门舞])厅|局|委员会|办公室)$", u.text):
+                out.append(Found(t.start, u.end, text[t.start : u.end], "organization"))
+                break
     for m in _ZONE_ABBR.finditer(text):
         if m.group(1) in lex.admin:
             out.append(Found(m.start(), m.end(), m.group(0), "place"))
