@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.md/.jsonl files or folders")
     b.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
     b.add_argument("--ner", choices=ENGINES, default="auto",
-                   help="NER engine: auto (HanLP if its model is here, else LAC), lac, hanlp")
+                   help="NER engine: auto (HanLP if its model is here, else LAC), lac, hanlp, "
+                        "crf (a CRF over LAC fitted on People's Daily)")
     b.add_argument("--hanlp-model", metavar="ID_OR_DIR",
                    help="HanLP pretrained identifier or local model directory")
     b.add_argument("--window", choices=WINDOWS, default="article",

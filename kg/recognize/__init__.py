@@ -8,7 +8,7 @@ from kg.recognize.base import EngineUnavailable, KgError, Recognizer, Registry
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("auto", "lac", "hanlp")
+ENGINES = ("auto", "lac", "hanlp", "crf")
 
 
 def make_registry() -> Registry:
@@ -25,6 +25,12 @@ def make_registry() -> Registry:
         from kg.recognize.hanlp import HanlpRecognizer
 
         return HanlpRecognizer(model, **opts)  # type: ignore[arg-type]
+
+    @reg.register("crf")
+    def _crf(model: str = "pd", **opts: object) -> Recognizer:
+        from kg.recognize.crf import CrfRecognizer
+
+        return CrfRecognizer(model, **opts)  # type: ignore[arg-type]
 
     return reg
 
@@ -45,7 +51,7 @@ def get_recognizer(name: str = "auto", *, hanlp_model: str | None = None) -> Rec
         log.info("--ner auto picked %s", name)
     if name == "hanlp":
         return reg.create("hanlp", model=hanlp_model)
-    return reg.create("lac")
+    return reg.create(name)
 
 
 __all__ = ["ENGINES", "EngineUnavailable", "KgError", "Recognizer", "get_recognizer"]

@@ -52,7 +52,8 @@ def merge_spans(
     (``nz``) ending in an organisation suffix becomes an ORG."""
     cands: list[Span] = []
     for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        label = s.label
+        # The CLUENER-style CRF splits organisations; the suffix rules type them.
+        label = {"COMPANY": "ORG", "GOV": "ORG"}.get(s.label, s.label)
         # A bare unit right after an organisation is its department (医院|内分泌科).
         if label == "nz" and cands and cands[-1].end == s.start and cands[-1].label == "ORG":
             continue

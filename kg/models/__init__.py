@@ -1,0 +1,1 @@
+"""Fitted models shipped with kg (see README.md here for their cards)."""
