@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench notebook clean
+.PHONY: run test lint bench notebook train-crf clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/ner_eval.py
 	$(BIN)/python bench/seeds_eval.py
 	$(BIN)/python bench/render_bench.py
+
+# Refit the CRF models on the training splits in ../shared (about 7 minutes).
+train-crf: $(STAMP)
+	nice $(BIN)/python bench/train_crf.py --model all
 
 notebook: $(TEST_STAMP)
 	$(BIN)/pip install -q jupyterlab

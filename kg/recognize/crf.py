@@ -94,9 +94,15 @@ def _len_bucket(n: int) -> str:
     return str(n) if n <= 4 else ("5-6" if n <= 6 else "7+")
 
 
-@lru_cache(maxsize=1)
-def _lexicon_tables() -> tuple[dict[str, str], int]:
-    """Lexicon string -> kind (``post``, ``ppost``, or a suffix type), longest first."""
+#: The lexicon the shipped models were fitted with.  Frozen beside them so
+#: that later edits to ``kg/data`` (which the rules use) cannot shift the
+#: models' features; ``bench/train_crf.py`` rewrites it when it refits.
+LEXICON_SNAPSHOT = MODELS_DIR / "crf-lexicon.tsv"
+
+
+def lexicon_table() -> dict[str, str]:
+    """Lexicon string -> kind (``post``, ``ppost``, or a suffix type) from kg's
+    current general lexicons."""
     from kg.refine.lexicon import load_lexicon
 
     lex = load_lexicon()
@@ -107,6 +113,22 @@ def _lexicon_tables() -> tuple[dict[str, str], int]:
         table[p] = "ppost"
     for p in lex.official_posts:
         table[p] = "post"
+    return table
+
+
+def write_lexicon_snapshot(path: Path = LEXICON_SNAPSHOT) -> Path:
+    table = lexicon_table()
+    path.write_text("".join(f"{k}\t{v}\n" for k, v in sorted(table.items())), encoding="utf-8")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _lexicon_tables() -> tuple[dict[str, str], int]:
+    if LEXICON_SNAPSHOT.exists():
+        rows = LEXICON_SNAPSHOT.read_text(encoding="utf-8").splitlines()
+        table = dict(r.split("\t") for r in rows if r)
+    else:
+        table = lexicon_table()
     return table, max(map(len, table))
 
 
