@@ -39,7 +39,8 @@ def is_noise(text: str) -> bool:
     if len(t) < 2 or t in NOISE:
         return True
     if not _CJK.search(t):
-        return True
+        # Latin acronyms name firms (ABB, IBM); other non-CJK spans are noise.
+        return not re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", t)
     # 我市X / 全市X: a pronoun glued on, never a name.
     return bool(re.match(r"^(?:我|全|本|该|各)(?:市|省|县|区|镇)$", t))
 
@@ -83,6 +84,11 @@ def merge_spans(
         ):
             s = Span(lvl.start, s.end, "ORG", text[lvl.start : s.end])
         if s.label == "ORG" and lex.suffix_type(s.text) == "company":
+            # 凯鑫森(浙江)新材料产业有限公司: a region in brackets inside the name.
+            m = _BRACKETED.search(text, 0, s.start)
+            if m and m.end() == s.start:
+                s = Span(m.start(), s.end, "ORG", text[m.start() : s.end])
+                grown = [g for g in grown if g.end <= m.start()]
             start = s.start
             for _ in range(2):
                 t = tok_by_end.get(start)
@@ -116,6 +122,13 @@ def merge_spans(
     repaired: list[Span] = []
     for s in out:
         nxt = tok_by_start.get(s.end)
+        # 浙华|投资, 伊控|动力: a brand and the firm word the tagger left out.
+        if (
+            s.label == "ORG" and nxt is not None and nxt.text in _FIRM_WORDS
+            and lex.suffix_type(s.text) is None
+        ):
+            s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
+            nxt = tok_by_start.get(s.end)
         if s.label == "LOC" and nxt is not None and nxt.label in ("n", "vn", "nz", "s"):
             nxt2 = tok_by_start.get(nxt.end)
             if _ZONE.search(nxt.text) and len(nxt.text) <= 4:
@@ -152,6 +165,8 @@ def merge_spans(
     return repaired
 
 
+_BRACKETED = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[（(][\u4e00-\u9fff]{2,4}[）)]")
+_FIRM_WORDS = frozenset("投资 科技 光电 电子 能源 动力 实业 控股 集团 股份 公司 有限公司 新材料".split())
 _ZONE_WORDS = frozenset("区 园 新区 园区 片区 港区 谷 城 小镇 科技城 产业园".split())
 _ZONE = re.compile(r"(?:科创区|新区|园区|片区|港区|产业园|科技园|开发区|小镇)$")
 # 甲交由乙 / 甲联合乙: a tagger sometimes glues two organisations together.
@@ -255,7 +270,7 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
 # found on the text when the tagger cuts them (市|发展|和改革局).
 _BODY = re.compile(
     r"(?:^|(?<=[，。、；：“\s（(]))([省市县区镇](?:[^\s，。、；：“”（）()的在是为]{2,10}?)"
-    r"(?:局|厅|委员会|管委会|办公室))(?=[、，。；和与及\s）)]|$|等|分别|负责|联合|召开|发布|公布|牵头)"
+    r"(?:局|厅|委员会|管委会|办公室|办))(?=[、，。；和与及\s）)]|$|等|分别|负责|联合|召开|发布|公布|牵头)"
 )
 # Departments in a list (公安局、建设局、人社局等): short names the tagger splits.
 _LISTED_BODY = re.compile(
