@@ -29,14 +29,22 @@ class Found:
 NOISE = frozenset(
     """我市 本市 全市 该市 市区 全省 我省 本省 全国 我国 国内 境内 海外 国际 当地 本地 基层
     城乡 农村 城市 全区 全镇 全县 各地 两地 三地 异地 外地 北方 南方 东部 西部 中部 全球
-    世界 省内 市内 县内 区内 镇内 村里 社区 街道 园区 新时代 地区 周边 沿线 域外 内外""".split()
+    世界 省内 市内 县内 区内 镇内 村里 社区 街道 园区 新时代 地区 周边 沿线 域外 内外
+    镇街道 镇街 村社区 村社 镇村 城区 老城区 新城区 辖区 景区 园区内""".split()
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+# Places named only by what they are (人才公寓, 小微企业园, 工业园区).
+_GENERIC_PLACE = re.compile(
+    r"^(?:人才|小微企业|工业|产业|创业|科创|幸福|现代|美丽|文明|智慧|数字|特色|示范|未来|乡村|农业)"
+    r"(?:公寓|园|园区|家园|社区|小镇|街区|基地|新村|乡村)$"
+)
+
+
 def is_noise(text: str) -> bool:
     t = text.strip()
-    if len(t) < 2 or t in NOISE:
+    if len(t) < 2 or t in NOISE or _GENERIC_PLACE.match(t):
         return True
     if not _CJK.search(t):
         # Latin acronyms name firms (ABB, IBM); other non-CJK spans are noise.
@@ -196,6 +204,12 @@ def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
     """奥地利维也纳 / 深圳南山区 / 曹桥街道孔家堰村: a unit and a unit inside it
     are two places (a development zone 平湖经济技术开发区 stays one)."""
     text = sp.text
+    # 西联南湖区: a word the tagger glued before a full county name.
+    for k in range(1, len(text) - 2):
+        tail = text[k:]
+        if (len(tail) >= 3 and tail in lex.admin and tail[-1] in "省市县区"
+                and not _whole_unit(text[:k], lex) and text[:k] not in lex.admin):
+            return [Span(sp.start + k, sp.end, "LOC", tail)]
     for k in range(min(len(text) - 2, 6), 1, -1):
         head, rest = text[:k], text[k:]
         if head in lex.countries or (_whole_unit(head, lex) and _whole_unit(rest, lex)):
@@ -242,6 +256,8 @@ def type_span(sp: Span, lex: Lexicon) -> Found | None:
             return None
         return Found(sp.start, sp.end, text, "person")
     typ = lex.suffix_type(text)
+    if all(c in _PROVINCE_ABBR for c in text):
+        return None  # 浙沪, 苏浙沪: a region spoken of, not a named place
     # 优秀县, 百强县, 五县: a county-level suffix on a word that is no county.
     if re.fullmatch(r"[\u4e00-\u9fff]{1,2}[省市县区]", text) and text not in lex.admin:
         return None
