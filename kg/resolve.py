@@ -189,6 +189,20 @@ def resolve(
         _base_name(m.text, _family(m.type), home, lex, stems) for m in mentions
     ]
 
+    # X(Y): a name and its other name in brackets (市政务服务管理办(数据局)).
+    texts = {a.id: a.text for a in articles}
+    bracket_alias: dict[tuple[str, str], str] = {}
+    by_start = {(m.article_id, m.start): (m, b) for m, b in zip(mentions, base)}
+    for m, b in zip(mentions, base):
+        t = texts.get(m.article_id, "")
+        if m.end < len(t) and t[m.end] in "(（":
+            inner = by_start.get((m.article_id, m.end + 1))
+            if inner is not None:
+                im, ib = inner
+                if (im.end < len(t) and t[im.end] in ")）"
+                        and _family(im.type) == _family(m.type) and _family(m.type) != "person"):
+                    bracket_alias[(ib, _family(im.type))] = b
+
     # Short forms spelled out in the same article.
     by_article: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for m, b in zip(mentions, base):
@@ -212,6 +226,9 @@ def resolve(
         top = longest[0]
         if all(x == top or is_short_form(x, top) or is_firm_short_form(x, top) for x in longs):
             canon_of[key] = top
+
+    for key, full in bracket_alias.items():
+        canon_of.setdefault(key, full)
 
     def final(name: str, fam: str) -> str:
         seen = set()

@@ -44,11 +44,42 @@ def refine_sentence(
     found.extend(department_tokens(tokens, lex))
     found.extend(find_projects(text, tokens, lex))
     found.extend(names_after_titles(text, tokens, found, lex))
+    found = _strip_our_city(text, found)
     found = _project_units(text, found)
     found = _drop_quoted(text, resolve_overlaps(found), lex)
     attach_titles(text, found, tokens, lex)
+    _type_lists(text, found)
     found = sorted(found, key=lambda f: (f.start, f.end))
     return found if title_bodies else _drop_inside_titles(found, lex)
+
+
+def _strip_our_city(text: str, found: list[Found]) -> list[Found]:
+    """我市亚太物流有限公司: "our city's" is not part of the name."""
+    out = []
+    for f in found:
+        if f.type != "person" and f.text.startswith("市") and len(f.text) > 3 and (
+            f.start > 0 and text[f.start - 1] in "我本"
+        ):
+            f = Found(f.start + 1, f.end, f.text[1:], f.type, f.titles, f.title_spans,
+                      f.official_marker)
+        out.append(f)
+    return out
+
+
+def _type_lists(text: str, found: list[Found]) -> None:
+    """A "person" listed among companies (润泽、晶台、唯酷、麦凯莱等) is one."""
+    runs: list[list[Found]] = []
+    for f in found:
+        if runs and text[runs[-1][-1].end : f.start] in ("、", "和", "及", "与"):
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    for run in runs:
+        firms = sum(1 for f in run if f.type == "company")
+        if len(run) >= 3 and firms * 2 >= len(run):
+            for f in run:
+                if f.type == "person" and not f.titles:
+                    f.type = "company"
 
 
 _UNIT = re.compile(r"(?:临时党支部|党支部|党总支|临时党委|指挥部|党群服务中心)")
