@@ -98,7 +98,7 @@ def firm_core(name: str) -> str:
 def is_firm_short_form(short: str, long: str) -> bool:
     """景兴纸业 / 景兴公司 / 景兴 of 浙江景兴纸业股份有限公司."""
     s, lg = firm_core(short), firm_core(long)
-    return len(s) >= 2 and s != lg and s in lg and len(short) < len(long)
+    return len(s) >= 2 and s in lg and len(short) < len(long)
 
 
 def is_short_form(short: str, long: str) -> bool:

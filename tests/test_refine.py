@@ -66,3 +66,30 @@ def test_quoted_project(lac):
 def test_pronoun_like_places_dropped(lac):
     found = _refine(lac, "我市召开全市大会。")
     assert all(x.text not in ("我市", "全市") for x in found)
+
+
+def test_unit_inside_unit_is_two_places(lac):
+    f = _by_text(_refine(lac, "他在杭州市西湖区工作。"))
+    assert f["杭州市"].type == "place" and f["西湖区"].type == "place"
+
+
+def test_body_inside_a_title_is_not_a_mention(lac):
+    found = _refine(lac, "省教育厅副厅长李明华出席。")
+    assert [x.text for x in found] == ["李明华"]
+    assert found[0].titles == ["省教育厅副厅长"]
+
+
+def test_company_before_a_business_title_stays_and_title_keeps_the_job(lac):
+    f = _by_text(_refine(lac, "杭州星河电子科技有限公司董事长陈志明介绍。"))
+    assert f["杭州星河电子科技有限公司"].type == "company"
+    assert f["陈志明"].titles == ["董事长"] and f["陈志明"].type == "person"
+
+
+def test_road_section_project(lac):
+    f = _by_text(_refine(lac, "他详细了解杭州至宁波公路余姚段改建进展。"))
+    assert f["杭州至宁波公路余姚段改建"].type == "project"
+
+
+def test_names_in_works_and_slogans_are_dropped(lac):
+    found = _refine(lac, "他发布了《中国县域经济报告》，提出“名师带徒·匠心传承”。")
+    assert all(x.text not in ("中国", "带徒") for x in found)

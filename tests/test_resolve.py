@@ -63,3 +63,15 @@ def test_abbreviation_table_and_alias_file(tmp_path):
     ms = [_m("a#0", "央行", "organization"), _m("a#0", "星河科技", "company")]
     entities, _ = resolve(arts, ms, aliases=aliases)
     assert {e.name for e in entities} == {"中国人民银行", "杭州星河电子科技有限公司"}
+
+
+def test_bracket_alias_and_firm_short_forms():
+    text = "青山市政务服务管理办(数据局)与浙江星河纸业股份有限公司、星河纸业合作。"
+    a = _art("a#0", text)
+    def at(s, typ):
+        i = text.index(s)
+        return Mention("a#0", 0, i, i + len(s), s, typ)
+    ms = [at("青山市政务服务管理办", "organization"), at("数据局", "organization"),
+          at("浙江星河纸业股份有限公司", "company"), at("星河纸业", "company")]
+    entities, _ = resolve([a], ms, home_city="青山市")
+    assert sorted(e.name for e in entities) == ["浙江星河纸业股份有限公司", "青山市政务服务管理办"]

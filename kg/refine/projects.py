@@ -96,11 +96,10 @@ def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
 
 # Road and waterway works named by their ends or section:
 # 甲至乙公路丙段, 甲至乙平湖段改建, 浙北…航道…平湖段.
-_EDGE = r"(?:^|(?<=[、，。；：\s“和及与])|(?<=以及))"
-_TAIL = r"(?:改建|扩建|改造|工程)?(?=[、，。；：\s”（(]|以及|和|及|与|的|$)"
+_TAIL = r"(?:改建|扩建|改造|工程)?(?=[、，。；：\s”（(]|以及|和|及|与|的|进展|情况|建设|现场|项目|$)"
 _FROM_TO = re.compile(r"([\u4e00-\u9fff]{2,3})至([\u4e00-\u9fff]{2,24}?段" + _TAIL + ")")
 _SECTION = re.compile(
-    _EDGE + r"([\u4e00-\u9fff]{2,16}(?:航道|公路|铁路|高速|通道|大道)[\u4e00-\u9fff]{2,4}段"
+    r"(?:(?<=[、，。；：\s“和及与])|(?<=以及))([^\W\d_至]{2,16}(?:航道|公路|铁路|高速|通道|大道)[\u4e00-\u9fff]{2,4}段"
     + _TAIL + ")"
 )
 
