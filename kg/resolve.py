@@ -182,8 +182,11 @@ def resolve(
         ]
 
     # Bare stems the corpus also prints with 市/省/县 (嘉兴 -> 嘉兴市).
-    suffixed = {t for t in place_names if re.match(r"^[\u4e00-\u9fff]{2,3}[市省县]$", t)}
-    stems = {t[:-1]: t for t in sorted(suffixed)}
+    stems: dict[str, str] = {}
+    for t in sorted(place_names):
+        m = re.match(r"^([\u4e00-\u9fff]{2,3})(?:市|省|县|镇|乡|街道)$", t)
+        if m:
+            stems.setdefault(m.group(1), t)
 
     base: list[str] = [
         _base_name(m.text, _family(m.type), home, lex, stems) for m in mentions

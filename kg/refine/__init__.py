@@ -97,7 +97,7 @@ def _project_units(text: str, found: list[Found]) -> list[Found]:
     return out
 
 
-_WORK = re.compile(r"《[^》]*》")
+_WORK = re.compile(r"《[^》]*》|中国特色社会主义|中国式现代化|中国梦")
 _QUOTE = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")
 
 
