@@ -116,6 +116,7 @@ def merge_spans(
             and prev.end == s.start
             and prev.label in ("LOC", "ORG")
             and s.label in ("LOC", "ORG")
+            and len(prev.text) >= 2  # 来|平湖: a one-character "place" is a verb
             and (prev.label == "LOC" or lex.suffix_type(prev.text) is None)
             # 曹桥街道|孔家堰村 and 上海|虹桥商务区 are two places; 张江|长三角科技城 one.
             and not lex.is_admin_unit(prev.text)
@@ -294,6 +295,11 @@ _LISTED_BODY = re.compile(
     r"|(?<=[，,：:])([^\W\d_由在对为向与和及把被将从]{1,6}(?:局|厅|委|办))(?=、))"
 )
 _WORD_JU = re.compile(r"(?:布|大|格|结|时|全|开|当|胜|残|变|僵|破|棋|饭|骗|赌|邮|书)局$")
+# 市政协, 省人大常委会: the standing bodies of a level, which taggers cut.
+_LEVEL_BODY = re.compile(
+    r"(?:(?<=[的在与和及、，,。；：“\s（(])|^)([省市县区](?:政协|人大常委会|人大|人民政府|政府|纪委|监委))"
+    r"(?![\u4e00-\u9fff]{0,2}(?:书记|主席|主任|委员|常委|副))"
+)
 _ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
 
 
@@ -303,6 +309,8 @@ def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     out: list[Found] = []
     text = "".join(t.text for t in tokens)
     for m in _BODY.finditer(text):
+        out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
+    for m in _LEVEL_BODY.finditer(text):
         out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
     for m in _LISTED_BODY.finditer(text):
         g = 1 if m.group(1) else 2
@@ -316,10 +324,12 @@ def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
             continue
         for j in range(i + 1, min(i + 5, len(tokens))):
             u = tokens[j]
-            if u.label not in ("n", "vn", "nz", "c") or (u.label == "c" and u.text != "和"):
-                break
-            if j > i + 1 and re.search(r"(?:(?<![客大餐展门舞])厅|局|委员会|办公室)$", u.text):
+            if j > i + 1 and u.label != "w" and re.search(
+                r"(?:(?<![客大餐展门舞])厅|局|委员会|办公室)$", u.text
+            ):
                 out.append(Found(t.start, u.end, text[t.start : u.end], "organization"))
+                break
+            if u.label not in ("n", "vn", "nz") and u.text != "和":
                 break
     for m in _ZONE_ABBR.finditer(text):
         if m.group(1) in lex.admin:
