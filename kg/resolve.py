@@ -22,7 +22,7 @@ from kg.refine.lexicon import Lexicon, load_lexicon
 
 _PERSONS = ("official", "person")
 _ORGS = ("company", "organization")
-_CITY = re.compile(r"^([\u4e00-\u9fff]{2,3})市$")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,3})[市县区]$")
 # 市X names that are not "the home city's X".
 _NOT_CITY_PREFIX = re.compile(r"^市(?:民|场|区|值|长|井|面|县|属|级|内|外|中心$)")
 
@@ -85,6 +85,11 @@ _FIRM_TAIL = re.compile(
 )
 
 
+# What may follow a brand inside its firm's name (润泽|科技, 凯鑫森|新材料…).
+_FIRM_REST = re.compile(
+    r"^(?:[（(]|科技|集团|实业|控股|股份|能源|纸业|物流|电子|新能源|新材料|投资|光电|动力|有限|公司"
+    r"|项目|产业|国际|智能|化学|化工|电气|机械|医药|生物|数据|信息|网络)"
+)
 _LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司|集团|公司)$")
 _REGION_PREFIX = re.compile(r"^(?:中国|浙江|江苏|上海|北京|广东|深圳|杭州|嘉兴|[\u4e00-\u9fff]{2}[省市])")
 
@@ -124,10 +129,12 @@ def _base_name(text: str, family: str, home: str | None, lex: Lexicon,
         return name
     name = re.sub(r"^我(?=[市省县区])", "", name)
     if home:
-        stem = home[:-1]
+        stem, level = home[:-1], home[-1]
         if name == stem:
             return home
-        if name.startswith("市") and len(name) > 2 and not _NOT_CITY_PREFIX.match(name):
+        # 市城投集团 -> 平湖市城投集团; in a county, 县发展和改革局 -> 青溪县发展和改革局.
+        if (name.startswith(level) and len(name) > 2
+                and not _NOT_CITY_PREFIX.match("市" + name[1:])):
             return home + name[1:]
     if family == "place" and name.endswith("地区") and len(name) > 3:
         name = name[:-2]  # 长三角地区 = 长三角
@@ -166,7 +173,8 @@ def resolve(
     for m in mentions:
         if m.type == "person" and not m.titles:
             heads = [t for f, t in firm_names.items()
-                     if f.startswith(m.text) and len(f) > len(m.text) + 1]
+                     if f.startswith(m.text) and len(f) > len(m.text) + 1
+                     and _FIRM_REST.match(f[len(m.text):])]
             if heads:
                 m.type = "organization" if heads == ["organization"] else "company"
 

@@ -75,3 +75,12 @@ def test_bracket_alias_and_firm_short_forms():
           at("浙江星河纸业股份有限公司", "company"), at("星河纸业", "company")]
     entities, _ = resolve([a], ms, home_city="青山市")
     assert sorted(e.name for e in entities) == ["浙江星河纸业股份有限公司", "青山市政务服务管理办"]
+
+
+def test_county_home_expands_county_prefixed_bodies():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "青溪县", "place"), _m("a#0", "青溪县", "place"),
+          _m("a#0", "县发展和改革局", "organization"), _m("a#0", "市场", "organization")]
+    entities, home = resolve(arts, ms)
+    assert home == "青溪县"
+    assert "青溪县发展和改革局" in {e.name for e in entities}

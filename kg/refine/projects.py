@@ -96,7 +96,7 @@ def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
 
 # Road and waterway works named by their ends or section:
 # 甲至乙公路丙段, 甲至乙平湖段改建, 浙北…航道…平湖段.
-_TAIL = r"(?:改建|扩建|改造|工程)?(?=[、，。；：\s”（(]|以及|和|及|与|的|进展|情况|建设|现场|项目|$)"
+_TAIL = r"(?<!阶段)(?<!路段)(?<!地段)(?:改建|扩建|改造|拓宽|提升)?(?:工程|项目)?(?=[、，。；：\s”（(已正将于在由是]|以及|和|及|与|的|进展|情况|建设|现场|项目|$)"
 _FROM_TO = re.compile(r"([\u4e00-\u9fff]{2,3})至([\u4e00-\u9fff]{2,24}?段" + _TAIL + ")")
 _SECTION = re.compile(
     r"(?:(?<=[、，。；：\s“和及与])|(?<=以及))([^\W\d_至]{2,16}(?:航道|公路|铁路|高速|通道|大道)[\u4e00-\u9fff]{2,4}段"
@@ -108,13 +108,16 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
     out: list[Found] = []
     for m in _SECTION.finditer(text):
         out.append(Found(m.start(1), m.end(1), m.group(1), "project"))
+    loc_ends = {t.end: t.start for t in tokens if t.label in ("LOC", "PER", "nz")}
     for m in _FROM_TO.finditer(text):
-        # The start must be a place (平湖至安吉公路…段), not any word before 至.
-        for k in range(len(m.group(1))):
-            if m.group(1)[k:] in lex.admin:
-                a = m.start(1) + k
-                out.append(Found(a, m.end(2), text[a : m.end(2)], "project"))
-                break
+        # The start must be a place (平湖至安吉公路…段), not any word before 至:
+        # a known division, or a name the tagger ends right before 至.
+        a = next((m.start(1) + k for k in range(len(m.group(1)))
+                  if m.group(1)[k:] in lex.admin), None)
+        if a is None and m.end(1) in loc_ends and loc_ends[m.end(1)] >= m.start(1):
+            a = loc_ends[m.end(1)]
+        if a is not None:
+            out.append(Found(a, m.end(2), text[a : m.end(2)], "project"))
     for m in _QUOTED.finditer(text):
         name = m.group(1)
         if not _is_generic(name) and not _NOT_PROJECT.search(name):

@@ -228,6 +228,10 @@ _SUFFIX_WORDS = frozenset(
 _ADDRESS = re.compile(r"(?:老师|师傅|阿姨|大爷|大妈|同志|先生|女士|总|哥|姐|某)$")
 
 
+_NOT_A_COUNTY = re.compile(
+    r"(?:[一二三四五六七八九十百千万两几多]+|优秀|百强|千强|示范|先进|重点|强|大|小|全|各|本|该|外|邻"
+    r"|兄弟|周边|贫困|山区|试点|样板|标杆)[省市县区]"
+)
 _PROVINCE_ABBR = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台")
 _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精神|品牌|好礼|制造)$")
 
@@ -260,7 +264,7 @@ def type_span(sp: Span, lex: Lexicon) -> Found | None:
     if all(c in _PROVINCE_ABBR for c in text):
         return None  # 浙沪, 苏浙沪: a region spoken of, not a named place
     # 优秀县, 百强县, 五县: a county-level suffix on a word that is no county.
-    if re.fullmatch(r"[\u4e00-\u9fff]{1,2}[省市县区]", text) and text not in lex.admin:
+    if _NOT_A_COUNTY.fullmatch(text):
         return None
     if sp.label == "LOC":
         if typ in ("company", "organization"):
