@@ -211,7 +211,7 @@ def resolve(
             if inner is not None:
                 im, ib = inner
                 if (im.end < len(t) and t[im.end] in ")）"
-                        and _family(im.type) == _family(m.type) and _family(m.type) != "person"):
+                        and _family(im.type) == _family(m.type) == "org"):
                     bracket_alias[(ib, _family(im.type))] = b
 
     # Short forms spelled out in the same article.
