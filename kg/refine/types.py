@@ -120,6 +120,8 @@ def merge_spans(
             and (prev.label == "LOC" or lex.suffix_type(prev.text) is None)
             # 曹桥街道|孔家堰村 and 上海|虹桥商务区 are two places; 张江|长三角科技城 one.
             and not lex.is_admin_unit(prev.text)
+            # …|南湖区: a full county name is never the tail of another name.
+            and not (s.text in lex.admin and s.text[-1] in "省市县区")
         ):
             label = "ORG" if s.label == "ORG" else "LOC"
             out[-1] = Span(prev.start, s.end, label, text[prev.start : s.end])
@@ -197,8 +199,10 @@ def split_glued(sp: Span, lex: Lexicon) -> list[Span]:
 def _whole_unit(name: str, lex: Lexicon) -> bool:
     """Strictly an administrative unit: in the gazetteer, a country, or a
     town-level name (…街道, …镇, …村, …社区)."""
+    m = re.search(r"(?:街道|镇|乡|村|社区)$", name)
+    # Two characters at least before the suffix: 湖街道 is a cut 当湖街道.
     return (name in lex.admin or name in lex.countries
-            or (len(name) > 2 and bool(re.search(r"(?:街道|镇|乡|村|社区)$", name))))
+            or (m is not None and m.start() >= 2))
 
 
 def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
