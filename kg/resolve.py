@@ -106,11 +106,16 @@ def is_firm_short_form(short: str, long: str) -> bool:
     return len(s) >= 2 and s in lg and len(short) < len(long)
 
 
+_ZONE_TAIL = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:科创区|新区|园区|片区|开发区|产业园|科技城|区|园)$")
+
+
 def is_short_form(short: str, long: str) -> bool:
     """平湖园 of 张江长三角科技城平湖园; 市一院 of 平湖市第一人民医院;
-    润泽 of 润泽科技 (a brand before a company suffix)."""
+    润泽 of 润泽科技 (a brand before a company suffix); 明湖科创 of 明湖科创区."""
     if len(short) < 2 or len(short) >= len(long):
         return False
+    if long.startswith(short) and _ZONE_TAIL.match(long[len(short):]):
+        return True
     if long.startswith(short) and _FIRM_TAIL.match(long[len(short):]):
         return True
     if short[-1] != long[-1]:
@@ -221,7 +226,8 @@ def resolve(
     short_map: dict[tuple[str, str], set[str]] = defaultdict(set)
     for names in by_article.values():
         for a, fam in names:
-            if fam == "person":
+            # People are never merged by likeness; a city is nobody's short form.
+            if fam == "person" or (fam == "place" and (a in lex.admin or a in lex.countries)):
                 continue
             for b, fam_b in names:
                 if fam_b == fam and a != b and (

@@ -84,3 +84,13 @@ def test_county_home_expands_county_prefixed_bodies():
     entities, home = resolve(arts, ms)
     assert home == "青溪县"
     assert "青溪县发展和改革局" in {e.name for e in entities}
+
+
+def test_zone_short_form_but_never_a_city():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "青山科创区", "place"), _m("a#0", "青山科创", "place"),
+          _m("a#0", "嘉兴", "place"), _m("a#0", "嘉兴经济开发区", "place")]
+    entities, _ = resolve(arts, ms, home_city="临江市")
+    names = {e.name for e in entities}
+    assert "青山科创" not in names and "青山科创区" in names
+    assert {"嘉兴", "嘉兴经济开发区"} <= names

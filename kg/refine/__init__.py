@@ -98,7 +98,7 @@ def _project_units(text: str, found: list[Found]) -> list[Found]:
 
 
 _WORK = re.compile(r"《[^》]*》|中国特色社会主义|中国式现代化|中国梦")
-_QUOTE = re.compile(r"[“\"「]([^”\"」]{1,30})[”\"」]")
+_QUOTE = re.compile(r"[“\"「‘]([^”\"」’]{1,30})[”\"」’]")
 
 
 def _drop_quoted(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
