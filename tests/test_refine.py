@@ -93,3 +93,8 @@ def test_road_section_project(lac):
 def test_names_in_works_and_slogans_are_dropped(lac):
     found = _refine(lac, "他发布了《中国县域经济报告》，提出“名师带徒·匠心传承”。")
     assert all(x.text not in ("中国", "带徒") for x in found)
+
+
+def test_slogans_built_on_a_place_are_not_places(lac):
+    for text in ("全面推进平安杭州建设。", "聚焦平安杭州建设。", "解析当前平安杭州建设工作。"):
+        assert all(x.type != "place" for x in _refine(lac, text)), text

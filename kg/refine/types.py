@@ -108,6 +108,15 @@ def merge_spans(
                 s = Span(start, s.end, "ORG", text[start : s.end])
         grown.append(s)
     cands = grown
+    # 平安|平湖, 美丽|乡村: a campaign slogan built on a place name is no place.
+    slogan: set[int] = set()
+    for a, b in zip(cands, cands[1:]):
+        if a.end == b.start and a.text in SLOGAN_WORDS and b.label in ("LOC", "ORG"):
+            slogan.update((a.start, b.start))
+    for c in cands:
+        if c.label == "LOC" and c.start >= 2 and text[c.start - 2 : c.start] in SLOGAN_WORDS:
+            slogan.add(c.start)  # the tagger left the slogan word untagged (平安/a|平湖)
+    cands = [c for c in cands if c.start not in slogan]
     out: list[Span] = []
     for s in cands:
         prev = out[-1] if out else None
@@ -235,6 +244,9 @@ _ADDRESS = re.compile(r"(?:老师|师傅|阿姨|大爷|大妈|同志|先生|女�
 _NOT_A_COUNTY = re.compile(
     r"(?:[一二三四五六七八九十百千万两几多]+|优秀|百强|千强|示范|先进|重点|强|大|小|全|各|本|该|外|邻"
     r"|兄弟|周边|贫困|山区|试点|样板|标杆)[省市县区]"
+)
+SLOGAN_WORDS = frozenset(
+    "平安 美丽 文明 健康 幸福 智慧 数字 法治 品质 活力 魅力 和谐 生态 绿色 清廉 书香 诚信 金 大美 新".split()
 )
 _PROVINCE_ABBR = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台")
 _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精神|品牌|好礼|制造)$")
