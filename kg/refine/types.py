@@ -255,7 +255,7 @@ _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精�
 def _not_a_firm(text: str, lex: Lexicon) -> bool:
     """Suffixless "organisations" that are regions or slogans: 浙沪 (two
     province abbreviations), 平湖人 / 平湖铁军 (a place + people), 市政."""
-    if all(c in _PROVINCE_ABBR for c in text):
+    if all(c in _PROVINCE_ABBR for c in text) or text in SLOGAN_WORDS:
         return True
     if len(text) == 2 and text[0] in "市省县区镇":
         return True
