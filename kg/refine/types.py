@@ -42,9 +42,17 @@ _GENERIC_PLACE = re.compile(
 )
 
 
+# Facilities and industries named only by what they are.
+_GENERIC_THING = re.compile(
+    r"^(?:(?:爱国主义教育|实践|示范|培训|研学|教育|科普|党员教育)(?:基地|中心|阵地)"
+    r"|新能源汽车|集成电路|人工智能|大数据|物联网|新材料|生物医药|数字经济|智能制造|云计算"
+    r"|[\u4e00-\u9fff](?:街道|社区))$"  # 湖街道: a town name cut by the tagger
+)
+
+
 def is_noise(text: str) -> bool:
     t = text.strip()
-    if len(t) < 2 or t in NOISE or _GENERIC_PLACE.match(t):
+    if len(t) < 2 or t in NOISE or _GENERIC_PLACE.match(t) or _GENERIC_THING.match(t):
         return True
     if not _CJK.search(t):
         # Latin acronyms name firms (ABB, IBM); other non-CJK spans are noise.
