@@ -315,7 +315,7 @@ def resolve_overlaps(found: list[Found]) -> list[Found]:
 # found on the text when the tagger cuts them (市|发展|和改革局).
 _BODY = re.compile(
     r"(?:^|(?<=[，。、；：“\s（(]))([省市县区镇](?:[^\s，。、；：“”（）()的在是为]{2,10}?)"
-    r"(?:局|厅|委员会|管委会|办公室|办))(?=[、，。；和与及\s）)]|$|等|分别|负责|联合|召开|发布|公布|牵头)"
+    r"(?:局|厅|委员会|管委会|办公室|办))(?=[、，。；和与及\s）)要将已正在对把向为是]|$|等|分别|负责|联合|召开|发布|公布|牵头|主办|承办|组织|开展|印发|出台|表示|指出|介绍)"
 )
 # Departments in a list (公安局、建设局、人社局等): short names the tagger splits.
 _LISTED_BODY = re.compile(
