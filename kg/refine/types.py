@@ -76,6 +76,8 @@ def merge_spans(
             continue
         if label == "nz":
             typ = lex.suffix_type(s.text)
+            if re.search(r"(?:科|室|组)$", s.text):
+                continue  # 内分泌科: a department of something, not an entity
             if typ in ("company", "organization"):
                 label = "ORG"
             elif typ == "place":
