@@ -20,7 +20,7 @@ from kg.sentences import split_sentences
 _FINAL = re.compile(r"[。！？!?…；;][”’」』）)】]*$")
 _BYLINE_ROLE = r"(?:见习记者|特约记者|首席记者|记者|通讯员|摄影|实习生|责任编辑|整理)"
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
-# ■记者 X 通讯员 Y Z / 记者 X / ■摄影 X / ■言成声 (pen name after ■)
+# ■记者 X 通讯员 Y Z / 记者 X / ■摄影 X / ■言平之 (pen name after ■)
 _BYLINE = re.compile(
     rf"^(?:■\s*)?(?:{_BYLINE_ROLE}\s*[:：]?\s*(?:{_NAME}\s*)+)+$"
 )
@@ -31,17 +31,17 @@ _ROLE_SPLIT = re.compile(rf"■|{_BYLINE_ROLE}\s*[:：]?|\s+")
 _FURNITURE = [
     re.compile(p)
     for p in (
-        r"^[\u4e00-\u9fff]{1,6}版$",  # 平湖版
+        r"^[\u4e00-\u9fff]{1,6}版$",  # 青山版
         r"^[A-Z][A-Z ]+$",  # JIAXING DAILY, DIYI PINGLUN ...
         r"^[A-Z][A-Z ]+\s",  # "DIYI PINGLUN 栏目统筹:..."
-        r"发布$",  # 平湖发布
+        r"发布$",  # 青山发布
         r"客户端$",
         r"^(?:下转|上接|转|接)\s*[A-Z]?\d*\s*版",
         r"详见.{0,3}版",
         r"^导读$",
         r"^»+",
         r"公益\s*/?\s*广告",
-        r"\s宣$",  # 平湖市传媒中心 宣
+        r"\s宣$",  # 青山市传媒中心 宣
         r"^(?:栏目统筹|责任编辑|编辑|校对|版式|美编)\s*[:：]",
         r"^(?:地址|电话|热线|招生热线|咨询电话|友情提醒)\s*[:：]",
         r"\|",  # 经济创新 | 追梦一体化
@@ -201,7 +201,7 @@ def split_page(
             while lines[i].kind == "H":
                 cur.title_lines.append(lines[i].text)
                 i += 1
-            # A commentary's pen name printed bare under the headline (言成声).
+            # A commentary's pen name printed bare under the headline (言平之).
             last = cur.title_lines[-1]
             if (
                 len(cur.title_lines) > 1

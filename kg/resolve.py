@@ -1,9 +1,9 @@
 """Mentions -> canonical entities (alias resolution).
 
-In order: national abbreviations (央行 = 中国人民银行); the home city (平湖 =
-平湖市, 市城投集团 = 平湖市城投集团, inferred when not given); bare stems of
+In order: national abbreviations (央行 = 中国人民银行); the home city (青山 =
+青山市, 市城投集团 = 青山市城投集团, inferred when not given); bare stems of
 places the corpus also spells with 市/省 (嘉兴 = 嘉兴市); short forms that an
-article spells out in full (市一院 -> 平湖市第一人民医院, 平湖园 -> …科技城平湖园);
+article spells out in full (市一院 -> 青山市第一人民医院, 青山园 -> …科技城青山园);
 then the user's alias file, which overrides everything.  People are never
 merged by similarity: two different people may share a surname.
 """
@@ -85,7 +85,7 @@ _FIRM_TAIL = re.compile(
 )
 
 
-# What may follow a brand inside its firm's name (润泽|科技, 凯鑫森|新材料…).
+# What may follow a brand inside its firm's name (星河|科技, 恒拓|新材料…).
 _FIRM_REST = re.compile(
     r"^(?:[（(]|科技|集团|实业|控股|股份|能源|纸业|物流|电子|新能源|新材料|投资|光电|动力|有限|公司"
     r"|项目|产业|国际|智能|化学|化工|电气|机械|医药|生物|数据|信息|网络)"
@@ -95,13 +95,13 @@ _REGION_PREFIX = re.compile(r"^(?:中国|浙江|江苏|上海|北京|广东|深�
 
 
 def firm_core(name: str) -> str:
-    """浙江景兴纸业股份有限公司 -> 景兴纸业 (region and legal form dropped)."""
+    """浙江光明纸业股份有限公司 -> 光明纸业 (region and legal form dropped)."""
     core = _LEGAL_FORM.sub("", name)
     return _REGION_PREFIX.sub("", core) if len(core) > 4 else core
 
 
 def is_firm_short_form(short: str, long: str) -> bool:
-    """景兴纸业 / 景兴公司 / 景兴 of 浙江景兴纸业股份有限公司."""
+    """光明纸业 / 光明公司 / 光明 of 浙江光明纸业股份有限公司."""
     s, lg = firm_core(short), firm_core(long)
     return len(s) >= 2 and s in lg and len(short) < len(long)
 
@@ -110,8 +110,8 @@ _ZONE_TAIL = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:科创区|新区|园区|片区
 
 
 def is_short_form(short: str, long: str) -> bool:
-    """平湖园 of 张江长三角科技城平湖园; 市一院 of 平湖市第一人民医院;
-    润泽 of 润泽科技 (a brand before a company suffix); 明湖科创 of 明湖科创区."""
+    """青山园 of 江东长江科技城青山园; 市一院 of 青山市第一人民医院;
+    星河 of 星河科技 (a brand before a company suffix); 云湖科创 of 云湖科创区."""
     if len(short) < 2 or len(short) >= len(long):
         return False
     if long.startswith(short) and _ZONE_TAIL.match(long[len(short):]):
@@ -137,7 +137,7 @@ def _base_name(text: str, family: str, home: str | None, lex: Lexicon,
         stem, level = home[:-1], home[-1]
         if name == stem:
             return home
-        # 市城投集团 -> 平湖市城投集团; in a county, 县发展和改革局 -> 青溪县发展和改革局.
+        # 市城投集团 -> 青山市城投集团; in a county, 县发展和改革局 -> 青溪县发展和改革局.
         if (name.startswith(level) and len(name) > 2
                 and not _NOT_CITY_PREFIX.match("市" + name[1:])):
             return home + name[1:]
@@ -162,7 +162,7 @@ def resolve(
     home = home_city or infer_home_city(mentions)
     titles_of = {a.id: a.title for a in articles}
 
-    # A "person" that is really the stem of a known place (曹桥 of 曹桥街道).
+    # A "person" that is really the stem of a known place (东桥 of 东桥街道).
     place_names = {m.text for m in mentions if m.type == "place"}
     for m in mentions:
         if m.type == "person" and not m.titles and any(
@@ -171,7 +171,7 @@ def resolve(
         ):
             m.type = "place"
 
-    # A "person" that heads a company or project name (凯鑫森 of 凯鑫森新材料…
+    # A "person" that heads a company or project name (恒拓 of 恒拓新材料…
     # 项目) is that company's short name.
     firm_names = {m.text: m.type for m in mentions
                   if m.type in ("company", "organization", "project")}
@@ -183,7 +183,7 @@ def resolve(
             if heads:
                 m.type = "organization" if heads == ["organization"] else "company"
 
-    # Slogans built on the home city's name (金平湖, 平安平湖) are not places.
+    # Slogans built on the home city's name (金青山, 平安青山) are not places.
     if home:
         stem = home[:-1]
         mentions[:] = [

@@ -67,7 +67,7 @@ def _strip_our_city(text: str, found: list[Found]) -> list[Found]:
 
 
 def _type_lists(text: str, found: list[Found]) -> None:
-    """A "person" listed among companies (润泽、晶台、唯酷、麦凯莱等) is one."""
+    """A "person" listed among companies (星河、晶华、唯酷、麦凯莱等) is one."""
     runs: list[list[Found]] = []
     for f in found:
         if runs and text[runs[-1][-1].end : f.start] in ("、", "和", "及", "与"):
@@ -126,7 +126,7 @@ def _drop_quoted(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
 
 def _drop_inside_titles(found: list[Found], lex: Lexicon) -> list[Found]:
     """A body or place printed only as part of a title (嘉兴市委书记,
-    新埭镇党委书记) is not a separate mention; a company is (深圳市晶台股份
+    新桥镇党委书记) is not a separate mention; a company is (深圳市晶华股份
     有限公司董事长): there the title keeps only the job."""
     spans = [(a, b, f) for f in found for a, b in f.title_spans]
     keep: list[Found] = []

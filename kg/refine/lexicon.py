@@ -31,7 +31,7 @@ class Lexicon:
     surnames: frozenset[str]
 
     def is_admin_unit(self, name: str) -> bool:
-        """A whole administrative unit (浙江省, 上海, 奥地利, 曹桥街道, 孔家堰村)."""
+        """A whole administrative unit (浙江省, 上海, 奥地利, 东桥街道, 李家堰村)."""
         if name in self.admin or name in self.countries:
             return True
         return bool(re.search(r"(?:省|市|县|区|街道|镇|乡|村|社区|州|盟|旗)$", name)) and len(name) > 2
@@ -87,7 +87,7 @@ def load_lexicon() -> Lexicon:
             "", name)
         if len(short) >= 2:
             admin.add(short)
-            # Short forms that are safe on their own (浙江, 嘉兴, 平湖): county
+            # Short forms that are safe on their own (浙江, 嘉兴, 青山): county
             # and district ones are too often ordinary words (平安区 -> 平安).
             if level in ("province", "prefecture") or name.endswith("市"):
                 major.add(short)

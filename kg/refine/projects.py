@@ -48,12 +48,12 @@ _LEAD = frozenset({"LOC", "ORG", "nz", "PER"})
 
 
 def _core_after_names(run: Sequence[Span], labels: frozenset[str]) -> str:
-    """The name minus its leading name tokens (长三角·平湖|润泽国际信息港项目),
+    """The name minus its leading name tokens (长三角·青山|星河国际信息港项目),
     and minus a verb the tagger put first (引进|数字经济项目)."""
     i = 0
     while i < len(run) and (run[i].label in labels or run[i].text in ("·", "至", "到", "—")):
         i += 1
-    # Works are named by what is done (城北路|拓宽|改造工程); projects are not.
+    # Works are named by what is done (城南路|拓宽|改造工程); projects are not.
     if i < len(run) - 1 and run[i].label == "v" and run[-1].text.endswith("项目"):
         i += 1
     return "".join(t.text for t in run[i:])
@@ -67,7 +67,7 @@ def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
     """Tokens of the name ending at the suffix token ``i``.
 
     Verbs stop the walk (推进|…), except a verb-tagged word sandwiched between a
-    proper noun and a noun, which taggers produce for brand names (平湖|润泽|国际).
+    proper noun and a noun, which taggers produce for brand names (青山|星河|国际).
     """
     j = i - 1
     while j >= 0:
@@ -95,7 +95,7 @@ def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
 
 
 # Road and waterway works named by their ends or section:
-# 甲至乙公路丙段, 甲至乙平湖段改建, 浙北…航道…平湖段.
+# 甲至乙公路丙段, 甲至乙青山段改建, 浙北…航道…青山段.
 _TAIL = r"(?<!阶段)(?<!路段)(?<!地段)(?:改建|扩建|改造|拓宽|提升)?(?:工程|项目)?(?=[、，。；：\s”（(已正将于在由是]|以及|和|及|与|的|进展|情况|建设|现场|项目|$)"
 _FROM_TO = re.compile(r"([\u4e00-\u9fff]{2,3})至([\u4e00-\u9fff]{2,24}?段" + _TAIL + ")")
 _SECTION = re.compile(
@@ -110,7 +110,7 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
         out.append(Found(m.start(1), m.end(1), m.group(1), "project"))
     loc_ends = {t.end: t.start for t in tokens if t.label in ("LOC", "PER", "nz")}
     for m in _FROM_TO.finditer(text):
-        # The start must be a place (平湖至安吉公路…段), not any word before 至:
+        # The start must be a place (青山至安吉公路…段), not any word before 至:
         # a known division, or a name the tagger ends right before 至.
         a = next((m.start(1) + k for k in range(len(m.group(1)))
                   if m.group(1)[k:] in lex.admin), None)
@@ -126,7 +126,7 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
         if not SUFFIX.search(tok.text) or tok.label not in ("n", "nz", "vn", "ORG"):
             continue
         run = _extend_left(tokens, i)
-        # The name starts at its first proper noun (推进|城北路…工程).
+        # The name starts at its first proper noun (推进|城南路…工程).
         while run and run[0].label not in _NAMED:
             run.pop(0)
         # A company before its project is the owner, not the name

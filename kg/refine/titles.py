@@ -1,7 +1,7 @@
 """Attach job titles to people; a public-office title makes an official.
 
-Titles are read off the word tokens right before a name (副市长沈志凤;
-市委常委、宣传部长蔡国平 gives two titles), right after it (仲旭东书记), and
+Titles are read off the word tokens right before a name (副市长王建华;
+市委常委、宣传部长刘志强 gives two titles), right after it (赵明远书记), and
 carried across enumerations (市领导A、B、C; 副市长A、B).
 """
 
@@ -57,7 +57,7 @@ def _anchor(tok: Span, lex: Lexicon) -> bool:
 
 def _group_before(tokens: Sequence[Span], j: int, lex: Lexicon) -> tuple[list[Span], int]:
     """One title ending at token ``j``: the post, widened left to its
-    organisation (曹桥街道|经济发展|办公室|主任) when one is in reach."""
+    organisation (东桥街道|经济发展|办公室|主任) when one is in reach."""
     # The post itself: the shortest run of tokens ending at j that is a post.
     post_start = None
     for n in range(1, 4):
@@ -78,7 +78,7 @@ def _group_before(tokens: Sequence[Span], j: int, lex: Lexicon) -> tuple[list[Sp
     cands: list[int] = []
     while k >= 0 and len(cands) < _MAX_GROUP:
         t = tokens[k]
-        # A place name the tagger took for a person (张江|长三角科技城…党工委).
+        # A place name the tagger took for a person (江东|长江科技城…党工委).
         glued_name = t.label == "PER" and tokens[k + 1].label in ("ORG", "LOC")
         if (t.label not in _WALK_TAGS and not glued_name) or t.text in _STOP:
             break
@@ -115,7 +115,7 @@ def _title_before(
 
 
 def _title_after(tokens: Sequence[Span], k: int, lex: Lexicon) -> list[Span]:
-    """仲旭东书记 / 王某副市长: a bare post right after the name."""
+    """赵明远书记 / 王某副市长: a bare post right after the name."""
     if k >= len(tokens):
         return []
     tok = tokens[k]
@@ -180,8 +180,8 @@ _AFTER_NAME = re.compile(r"^(?:[，,。、；;：:（(）)”]|出席|参加|主
 def names_after_titles(
     text: str, tokens: Sequence[Span], found: Sequence[Found], lex: Lexicon
 ) -> list[Found]:
-    """People the tagger missed right after a title (…主席|连|小敏 -> 连小敏,
-    …秘书长|敖考|权 -> 敖考权): a surname plus one or two characters, then a
+    """People the tagger missed right after a title (…主席|连|小敏 -> 连晓明,
+    …秘书长|敖考|权 -> 敖学军): a surname plus one or two characters, then a
     reporting verb or punctuation."""
     taken = [(f.start, f.end) for f in found]
     out: list[Found] = []

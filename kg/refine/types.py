@@ -64,8 +64,8 @@ def is_noise(text: str) -> bool:
 def merge_spans(
     text: str, spans: Sequence[Span], tokens: Sequence[Span], lex: Lexicon
 ) -> list[Span]:
-    """Join split names: LOC+LOC (张江|长三角科技城|平湖园) is one place,
-    LOC+ORG (当湖街道|滨湖社区党委) one organisation; a bare proper noun
+    """Join split names: LOC+LOC (江东|长江科技城|青山园) is one place,
+    LOC+ORG (北岸街道|滨江社区党委) one organisation; a bare proper noun
     (``nz``) ending in an organisation suffix becomes an ORG."""
     cands: list[Span] = []
     for s in sorted(spans, key=lambda s: (s.start, s.end)):
@@ -90,7 +90,7 @@ def merge_spans(
             cands.extend(split_hierarchy(Span(s.start, s.end, label, s.text), lex))
             continue
         cands.extend(split_glued(Span(s.start, s.end, label, s.text), lex))
-    # A company name whose brand the tagger split off (平湖|凯鑫森|新材料…有限公司);
+    # A company name whose brand the tagger split off (青山|恒拓|新材料…有限公司);
     # a body whose level the tagger split off (市|政协 -> 市政协).
     tok_by_end = {t.end: t for t in tokens}
     grown: list[Span] = []
@@ -102,7 +102,7 @@ def merge_spans(
         ):
             s = Span(lvl.start, s.end, "ORG", text[lvl.start : s.end])
         if s.label == "ORG" and lex.suffix_type(s.text) == "company":
-            # 凯鑫森(浙江)新材料产业有限公司: a region in brackets inside the name.
+            # 恒拓(浙江)新材料产业有限公司: a region in brackets inside the name.
             m = _BRACKETED.search(text, 0, s.start)
             if m and m.end() == s.start:
                 s = Span(m.start(), s.end, "ORG", text[m.start() : s.end])
@@ -118,14 +118,14 @@ def merge_spans(
                 s = Span(start, s.end, "ORG", text[start : s.end])
         grown.append(s)
     cands = grown
-    # 平安|平湖, 美丽|乡村: a campaign slogan built on a place name is no place.
+    # 平安|青山, 美丽|乡村: a campaign slogan built on a place name is no place.
     slogan: set[int] = set()
     for a, b in zip(cands, cands[1:]):
         if a.end == b.start and a.text in SLOGAN_WORDS and b.label in ("LOC", "ORG"):
             slogan.update((a.start, b.start))
     for c in cands:
         if c.label == "LOC" and c.start >= 2 and text[c.start - 2 : c.start] in SLOGAN_WORDS:
-            slogan.add(c.start)  # the tagger left the slogan word untagged (平安/a|平湖)
+            slogan.add(c.start)  # the tagger left the slogan word untagged (平安/a|青山)
     cands = [c for c in cands if c.start not in slogan]
     out: list[Span] = []
     for s in cands:
@@ -135,9 +135,9 @@ def merge_spans(
             and prev.end == s.start
             and prev.label in ("LOC", "ORG")
             and s.label in ("LOC", "ORG")
-            and len(prev.text) >= 2  # 来|平湖: a one-character "place" is a verb
+            and len(prev.text) >= 2  # 来|青山: a one-character "place" is a verb
             and (prev.label == "LOC" or lex.suffix_type(prev.text) is None)
-            # 曹桥街道|孔家堰村 and 上海|虹桥商务区 are two places; 张江|长三角科技城 one.
+            # 东桥街道|李家堰村 and 上海|虹桥商务区 are two places; 江东|长江科技城 one.
             and not lex.is_admin_unit(prev.text)
             # …|南湖区: a full county name is never the tail of another name.
             and not (s.text in lex.admin and s.text[-1] in "省市县区")
@@ -147,12 +147,12 @@ def merge_spans(
             continue
         out.append(s)
     # A name followed by a bare suffix word (…医院|党委) is the longer name;
-    # a place followed by a zone word (明湖|科创|区) is the zone.
+    # a place followed by a zone word (云湖|科创|区) is the zone.
     tok_by_start = {t.start: t for t in tokens}
     repaired: list[Span] = []
     for s in out:
         nxt = tok_by_start.get(s.end)
-        # 浙华|投资, 伊控|动力: a brand and the firm word the tagger left out.
+        # 华信|投资, 远控|动力: a brand and the firm word the tagger left out.
         if (
             s.label == "ORG" and nxt is not None and nxt.text in _FIRM_WORDS
             and lex.suffix_type(s.text) is None
@@ -204,7 +204,7 @@ _JOINER = re.compile(r"(?:交由|委托|联合|携手|会同|牵头)")
 
 
 def split_glued(sp: Span, lex: Lexicon) -> list[Span]:
-    """平湖市人民政府交由城投集团 -> two organisations."""
+    """青山市人民政府交由城投集团 -> two organisations."""
     m = _JOINER.search(sp.text)
     if sp.label != "ORG" or not m:
         return [sp]
@@ -219,14 +219,14 @@ def _whole_unit(name: str, lex: Lexicon) -> bool:
     """Strictly an administrative unit: in the gazetteer, a country, or a
     town-level name (…街道, …镇, …村, …社区)."""
     m = re.search(r"(?:街道|镇|乡|村|社区)$", name)
-    # Two characters at least before the suffix: 湖街道 is a cut 当湖街道.
+    # Two characters at least before the suffix: 湖街道 is a cut 北岸街道.
     return (name in lex.admin or name in lex.countries
             or (m is not None and m.start() >= 2))
 
 
 def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
-    """奥地利维也纳 / 深圳南山区 / 曹桥街道孔家堰村: a unit and a unit inside it
-    are two places (a development zone 平湖经济技术开发区 stays one)."""
+    """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村: a unit and a unit inside it
+    are two places (a development zone 青山经济技术开发区 stays one)."""
     text = sp.text
     # 西联南湖区: a word the tagger glued before a full county name.
     for k in range(1, len(text) - 2):
@@ -264,7 +264,7 @@ _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精�
 
 def _not_a_firm(text: str, lex: Lexicon) -> bool:
     """Suffixless "organisations" that are regions or slogans: 浙沪 (two
-    province abbreviations), 平湖人 / 平湖铁军 (a place + people), 市政."""
+    province abbreviations), 青山人 / 青山铁军 (a place + people), 市政."""
     if all(c in _PROVINCE_ABBR for c in text) or text in SLOGAN_WORDS:
         return True
     if len(text) == 2 and text[0] in "市省县区镇":
@@ -335,7 +335,7 @@ _ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
 
 def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     """Bare department names the tagger calls common nouns (公安局, 民政局),
-    and development-zone short names it splits (平湖|经|开 -> 平湖经开)."""
+    and development-zone short names it splits (青山|经|开 -> 青山经开)."""
     out: list[Found] = []
     text = "".join(t.text for t in tokens)
     for m in _BODY.finditer(text):
