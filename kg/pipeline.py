@@ -85,6 +85,19 @@ def _tokenizer(recognizer: Recognizer) -> Recognizer:
     return LacRecognizer()
 
 
+def _refine_batch(
+    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer, *, title_bodies: bool = False
+) -> list[list]:
+    """One recognition pass over ``texts`` (LAC tokens, engine spans), then
+    the refiner per sentence."""
+    lex = load_lexicon()
+    spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
+    if tok is not recognizer:
+        spans = recognizer.recognize(texts)
+    return [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies)
+            for t, sp, tk in zip(texts, spans, tokens)]
+
+
 def refine_texts(
     texts: Sequence[str], recognizer: Recognizer, *, title_bodies: bool = False
 ) -> list[list]:
@@ -93,13 +106,7 @@ def refine_texts(
     Used by the benchmarks: returns :class:`kg.refine.Found` lists with
     offsets into each text.
     """
-    lex = load_lexicon()
-    tok = _tokenizer(recognizer)
-    spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
-    if tok is not recognizer:
-        spans = recognizer.recognize(texts)
-    return [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies)
-            for t, sp, tk in zip(texts, spans, tokens)]
+    return _refine_batch(texts, recognizer, _tokenizer(recognizer), title_bodies=title_bodies)
 
 
 def extract_mentions(
@@ -109,18 +116,14 @@ def extract_mentions(
     progress: Progress | None = None,
 ) -> list[Mention]:
     """Recognise and refine every sentence; batches span several articles."""
-    lex = load_lexicon()
     tok = _tokenizer(recognizer)
     mentions: list[Mention] = []
     for b in range(0, len(articles), _BATCH_ARTICLES):
         batch = articles[b : b + _BATCH_ARTICLES]
         sents = [s for a in batch for s in a.sentences]
-        texts = [s.text for s in sents]
-        spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
-        if tok is not recognizer:
-            spans = recognizer.recognize(texts)
-        for s, sp, tk in zip(sents, spans, tokens):
-            for f in refine_sentence(s.text, sp, tk, lexicon=lex):
+        found = _refine_batch([s.text for s in sents], recognizer, tok)
+        for s, fs in zip(sents, found):
+            for f in fs:
                 mentions.append(Mention(
                     article_id=s.article_id, sentence=s.index,
                     start=s.start + f.start, end=s.start + f.end,

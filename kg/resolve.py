@@ -28,8 +28,8 @@ _NOT_CITY_PREFIX = re.compile(r"^市(?:民|场|区|值|长|井|面|县|属|级|�
 
 
 def infer_home_city(mentions: Iterable[Mention]) -> str | None:
-    """The county-level city the corpus is about: the most-named ``X市``,
-    counting its bare stem ``X`` and names built on it."""
+    """The city, county or district the corpus is about: the most-named
+    ``X市``/``X县``/``X区``, counting its bare stem ``X`` and names built on it."""
     texts = [m.text for m in mentions if m.type in ("place", "organization", "company")]
     cities = Counter()
     for t in texts:
@@ -160,7 +160,6 @@ def resolve(
     lex = lexicon or load_lexicon()
     aliases = dict(aliases or {})
     home = home_city or infer_home_city(mentions)
-    titles_of = {a.id: a.title for a in articles}
 
     # A "person" that is really the stem of a known place (东桥 of 东桥街道).
     place_names = {m.text for m in mentions if m.type == "place"}
@@ -269,8 +268,9 @@ def resolve(
             etype = "official"
         else:
             etype = sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            if etype in _ORGS:
-                etype = lex.suffix_type(name) if lex.suffix_type(name) in _ORGS else etype
+            by_suffix = lex.suffix_type(name)
+            if etype in _ORGS and by_suffix in _ORGS:
+                etype = by_suffix
         titles: list[Title] = []
         seen_t: set[tuple[str, str]] = set()
         for m in ms:
@@ -294,5 +294,4 @@ def resolve(
                 m.type = etype if etype in _PERSONS else m.type
             elif _family(m.type) == _family(etype):
                 m.type = etype
-    del titles_of
     return entities, home

@@ -41,7 +41,7 @@ def refine_sentence(
         f = type_span(sp, lex)
         if f is not None:
             found.append(f)
-    found.extend(department_tokens(tokens, lex))
+    found.extend(department_tokens(text, tokens, lex))
     found.extend(find_projects(text, tokens, lex))
     found.extend(names_after_titles(text, tokens, found, lex))
     found = _strip_our_city(text, found)

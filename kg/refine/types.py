@@ -263,9 +263,10 @@ _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精�
 
 
 def _not_a_firm(text: str, lex: Lexicon) -> bool:
-    """Suffixless "organisations" that are regions or slogans: 浙沪 (two
-    province abbreviations), 青山人 / 青山铁军 (a place + people), 市政."""
-    if all(c in _PROVINCE_ABBR for c in text) or text in SLOGAN_WORDS:
+    """Suffixless "organisations" that are slogans or people of a place:
+    平安, 青山人 / 青山铁军 (a place + people), 市政.  (Regions such as 浙沪
+    are dropped for every label in :func:`type_span`.)"""
+    if text in SLOGAN_WORDS:
         return True
     if len(text) == 2 and text[0] in "市省县区镇":
         return True
@@ -333,11 +334,10 @@ _LEVEL_BODY = re.compile(
 _ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
 
 
-def department_tokens(tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
+def department_tokens(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
     """Bare department names the tagger calls common nouns (公安局, 民政局),
     and development-zone short names it splits (青山|经|开 -> 青山经开)."""
     out: list[Found] = []
-    text = "".join(t.text for t in tokens)
     for m in _BODY.finditer(text):
         out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
     for m in _LEVEL_BODY.finditer(text):
