@@ -144,6 +144,7 @@ def build(
     home_city: str | None = None,
     aliases: str | Path | Mapping[str, str] | None = None,
     include_reporters: bool = False,
+    learned: str | None = None,
     recognizer: Recognizer | None = None,
     progress: Callable[[int], Progress] | None = None,
 ) -> Result:
