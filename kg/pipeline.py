@@ -21,8 +21,10 @@ from kg.pages import articles_from_document, repeated_lines
 from kg.read import ReadError, read_documents
 from kg.recognize import Recognizer, get_recognizer
 from kg.refine import refine_sentence
+from kg.refine.document import refine_document
 from kg.refine.lexicon import load_lexicon
-from kg.resolve import read_aliases, resolve
+from kg.refine.rules import check_names
+from kg.resolve import infer_home_city, read_aliases, resolve
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,8 @@ def _tokenizer(recognizer: Recognizer) -> Recognizer:
 
 
 def _refine_batch(
-    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer, *, title_bodies: bool = False
+    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer, *, title_bodies: bool = False,
+    disabled: frozenset[str] = frozenset(),
 ) -> list[list]:
     """One recognition pass over ``texts`` (LAC tokens, engine spans), then
     the refiner per sentence."""
@@ -94,7 +97,7 @@ def _refine_batch(
     spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
     if tok is not recognizer:
         spans = recognizer.recognize(texts)
-    return [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies)
+    return [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies, disabled=disabled)
             for t, sp, tk in zip(texts, spans, tokens)]
 
 
@@ -114,6 +117,7 @@ def extract_mentions(
     recognizer: Recognizer,
     *,
     progress: Progress | None = None,
+    disabled: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     """Recognise and refine every sentence; batches span several articles."""
     tok = _tokenizer(recognizer)
@@ -121,7 +125,7 @@ def extract_mentions(
     for b in range(0, len(articles), _BATCH_ARTICLES):
         batch = articles[b : b + _BATCH_ARTICLES]
         sents = [s for a in batch for s in a.sentences]
-        found = _refine_batch([s.text for s in sents], recognizer, tok)
+        found = _refine_batch([s.text for s in sents], recognizer, tok, disabled=disabled)
         for s, fs in zip(sents, found):
             for f in fs:
                 mentions.append(Mention(
@@ -147,18 +151,25 @@ def build(
     learned: str | None = None,
     recognizer: Recognizer | None = None,
     progress: Callable[[int], Progress] | None = None,
+    rules_off: Iterable[str] = (),
 ) -> Result:
     """Build the graph of the given files/folders.  Bad files are reported in
     ``Result.errors`` and skipped, never fatal.  ``progress(total)`` may
-    return a callback advanced by the number of articles done."""
+    return a callback advanced by the number of articles done.  ``rules_off``
+    names rules to switch off (:func:`kg.refine.rules.registry` lists them)."""
     t0 = time.perf_counter()
     docs, errors = read_documents(paths)
     articles = split_articles(docs)
     rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model)
     tick = progress(len(articles)) if progress else None
-    mentions = extract_mentions(articles, rec, progress=tick)
+    off = check_names(set(rules_off))
+    mentions = extract_mentions(articles, rec, progress=tick, disabled=off)
     alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
-    entities, home = resolve(articles, mentions, home_city=home_city, aliases=alias_map)
+    # Corpus-level refine rules (re-typing, slogans) before resolution merges.
+    home = home_city or infer_home_city(mentions)
+    mentions = refine_document(mentions, home_city=home, disabled=off)
+    entities, home = resolve(articles, mentions, home_city=home, aliases=alias_map,
+                             disabled=off)
     graph = build_graph(articles, mentions, entities, window=window,
                         min_weight=min_weight, include_reporters=include_reporters)
     graph.graph["home_city"] = home or ""

@@ -1,11 +1,18 @@
 """Mentions -> canonical entities (alias resolution).
 
-In order: national abbreviations (央行 = 中国人民银行); the home city (青山 =
-青山市, 市城投集团 = 青山市城投集团, inferred when not given); bare stems of
-places the corpus also spells with 市/省 (嘉兴 = 嘉兴市); short forms that an
-article spells out in full (市一院 -> 青山市第一人民医院, 青山园 -> …科技城青山园);
-then the user's alias file, which overrides everything.  People are never
-merged by similarity: two different people may share a surname.
+Resolution decides which names are one entity; it never re-types or drops a
+mention (that is :mod:`kg.refine.document`, run before it).  Two stages of
+named rules (:mod:`kg.refine.rules`), each switchable by name:
+
+- :data:`NAME_RULES` rewrite each name to its base form, in order: national
+  abbreviations (央行 = 中国人民银行), 我市X, the home city (青山 = 青山市,
+  市城投集团 = 青山市城投集团; inferred when not given), X地区, bare stems of
+  places the corpus also spells with 市/省 (嘉兴 = 嘉兴市);
+- :data:`MERGE_RULES` join names of one article: X(Y) bracket aliases and
+  short forms spelled out in full (市一院 -> 青山市第一人民医院).
+
+The user's alias file overrides everything.  People are never merged by
+similarity: two different people may share a surname.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.model import Article, Entity, Mention, Title
 from kg.recognize.base import KgError
 from kg.refine.lexicon import Lexicon, load_lexicon
+from kg.refine.rules import Rule, active, count, rule
 
 _PERSONS = ("official", "person")
 _ORGS = ("company", "organization")
@@ -85,11 +94,6 @@ _FIRM_TAIL = re.compile(
 )
 
 
-# What may follow a brand inside its firm's name (星河|科技, 恒拓|新材料…).
-_FIRM_REST = re.compile(
-    r"^(?:[（(]|科技|集团|实业|控股|股份|能源|纸业|物流|电子|新能源|新材料|投资|光电|动力|有限|公司"
-    r"|项目|产业|国际|智能|化学|化工|电气|机械|医药|生物|数据|信息|网络)"
-)
 _LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司|集团|公司)$")
 _REGION_PREFIX = re.compile(r"^(?:中国|浙江|江苏|上海|北京|广东|深圳|杭州|嘉兴|[\u4e00-\u9fff]{2}[省市])")
 
@@ -125,27 +129,99 @@ def is_short_form(short: str, long: str) -> bool:
     return short[0] == long[0] and _is_subsequence(short, long)
 
 
-def _base_name(text: str, family: str, home: str | None, lex: Lexicon,
-               stems: Mapping[str, str]) -> str:
-    name = re.sub(r"\s+", "", text)
-    if name in lex.abbreviations:
-        return lex.abbreviations[name]
+@dataclass(frozen=True)
+class ResolveContext:
+    lex: Lexicon
+    home: str | None
+    #: Bare stems of places the corpus prints with a unit suffix (嘉兴 -> 嘉兴市).
+    stems: Mapping[str, str]
+
+
+def _abbreviation(name: str, family: str, ctx: ResolveContext) -> str | None:
+    """央行 -> 中国人民银行: the national short forms of kg/data/abbreviations.tsv."""
+    return ctx.lex.abbreviations.get(name)
+
+
+def _our_prefix(name: str, family: str, ctx: ResolveContext) -> str | None:
+    """我市X -> 市X: "our city's" is no part of a name."""
     if family == "person":
-        return name
-    name = re.sub(r"^我(?=[市省县区])", "", name)
-    if home:
-        stem, level = home[:-1], home[-1]
-        if name == stem:
-            return home
-        # 市城投集团 -> 青山市城投集团; in a county, 县发展和改革局 -> 青溪县发展和改革局.
-        if (name.startswith(level) and len(name) > 2
-                and not _NOT_CITY_PREFIX.match("市" + name[1:])):
-            return home + name[1:]
+        return None
+    new = re.sub(r"^我(?=[市省县区])", "", name)
+    return new if new != name else None
+
+
+def _home_city(name: str, family: str, ctx: ResolveContext) -> str | None:
+    """青山 -> 青山市, 市城投集团 -> 青山市城投集团 (in a county home,
+    县发展和改革局 -> 青溪县发展和改革局)."""
+    if family == "person" or not ctx.home:
+        return None
+    stem, level = ctx.home[:-1], ctx.home[-1]
+    if name == stem:
+        return ctx.home
+    if (name.startswith(level) and len(name) > 2
+            and not _NOT_CITY_PREFIX.match("市" + name[1:])):
+        return ctx.home + name[1:]
+    return None
+
+
+def _region_suffix(name: str, family: str, ctx: ResolveContext) -> str | None:
+    """长三角地区 = 长三角."""
     if family == "place" and name.endswith("地区") and len(name) > 3:
-        name = name[:-2]  # 长三角地区 = 长三角
-    if family == "place" and name in stems:
-        return stems[name]
+        return name[:-2]
+    return None
+
+
+def _place_stem(name: str, family: str, ctx: ResolveContext) -> str | None:
+    """嘉兴 -> 嘉兴市 when the corpus also prints the name with its suffix."""
+    return ctx.stems.get(name) if family == "place" else None
+
+
+#: name rules: (name, family, ctx) -> the new base name, or None.
+NAME_RULES: tuple[Rule, ...] = (
+    rule("abbreviation", "resolve", _abbreviation),
+    rule("our_prefix", "resolve", _our_prefix),
+    rule("home_city", "resolve", _home_city),
+    rule("region_suffix", "resolve", _region_suffix),
+    rule("place_stem", "resolve", _place_stem),
+)
+
+
+def _base_name(text: str, family: str, ctx: ResolveContext, rules: Sequence[Rule],
+               trace: Counter | None = None) -> str:
+    name = re.sub(r"\s+", "", text)
+    for r in rules:
+        new = r.fn(name, family, ctx)
+        if new is not None and new != name:
+            count(trace, r.name)
+            name = new
+            if r.name in ("abbreviation", "home_city", "place_stem"):
+                break  # a full name: nothing more to rewrite
     return name
+
+
+def _short_form(a: str, b: str, fam: str, lex: Lexicon) -> bool:
+    """市一院 of 青山市第一人民医院, 青山园 of …科技城青山园, 青山科创 of 青山科创区
+    (printed in the same article)."""
+    return is_short_form(a, b)
+
+
+def _firm_short_form(a: str, b: str, fam: str, lex: Lexicon) -> bool:
+    """光明纸业 / 光明公司 of 浙江光明纸业股份有限公司 (same article)."""
+    return (fam == "org" and lex.suffix_type(b) == "company"
+            and lex.suffix_type(a) != "organization" and is_firm_short_form(a, b))
+
+
+def _bracket_alias(a: str, b: str, fam: str, lex: Lexicon) -> bool:
+    """X(Y): a body and its other name in brackets (市政务服务管理办(数据局))."""
+    return False  # found on the text by :func:`_bracket_aliases`, not by name
+
+
+#: merge rules: (short, long, family, lex) -> is ``short`` a name of ``long``?
+MERGE_RULES: tuple[Rule, ...] = (
+    rule("bracket_alias", "resolve", _bracket_alias),
+    rule("short_form", "resolve", _short_form),
+    rule("firm_short_form", "resolve", _firm_short_form),
+)
 
 
 def resolve(
@@ -155,43 +231,14 @@ def resolve(
     home_city: str | None = None,
     aliases: Mapping[str, str] | None = None,
     lexicon: Lexicon | None = None,
+    disabled: Collection[str] = frozenset(),
+    trace: Counter | None = None,
 ) -> tuple[list[Entity], str | None]:
     """Fill ``Mention.entity`` in place; return entities and the home city."""
     lex = lexicon or load_lexicon()
     aliases = dict(aliases or {})
     home = home_city or infer_home_city(mentions)
-
-    # A "person" that is really the stem of a known place (东桥 of 东桥街道).
     place_names = {m.text for m in mentions if m.type == "place"}
-    for m in mentions:
-        if m.type == "person" and not m.titles and any(
-            p.startswith(m.text) and lex.suffix_type(p) == "place" and len(p) > len(m.text)
-            for p in place_names
-        ):
-            m.type = "place"
-
-    # A "person" that heads a company or project name (恒拓 of 恒拓新材料…
-    # 项目) is that company's short name.
-    firm_names = {m.text: m.type for m in mentions
-                  if m.type in ("company", "organization", "project")}
-    for m in mentions:
-        if m.type == "person" and not m.titles:
-            heads = [t for f, t in firm_names.items()
-                     if f.startswith(m.text) and len(f) > len(m.text) + 1
-                     and _FIRM_REST.match(f[len(m.text):])]
-            if heads:
-                m.type = "organization" if heads == ["organization"] else "company"
-
-    # Slogans built on the home city's name (金青山, 平安青山) are not places.
-    if home:
-        stem = home[:-1]
-        mentions[:] = [
-            m for m in mentions
-            if not (m.type == "place" and m.text.endswith(stem) and m.text != stem
-                    and m.text[: -len(stem)] not in lex.admin_major
-                    and m.text[: -len(stem)] not in lex.countries
-                    and not lex.suffix_type(m.text[: -len(stem)]))
-        ]
 
     # Bare stems the corpus also prints with 市/省/县 (嘉兴 -> 嘉兴市).
     stems: dict[str, str] = {}
@@ -199,12 +246,36 @@ def resolve(
         m = re.match(r"^([\u4e00-\u9fff]{2,3})(?:市|省|县|镇|乡|街道)$", t)
         if m:
             stems.setdefault(m.group(1), t)
-
+    ctx = ResolveContext(lex, home, stems)
+    name_rules = active(NAME_RULES, disabled)
     base: list[str] = [
-        _base_name(m.text, _family(m.type), home, lex, stems) for m in mentions
+        _base_name(m.text, _family(m.type), ctx, name_rules, trace) for m in mentions
     ]
+    merges = active(MERGE_RULES, disabled)
+    bracket_alias = (_bracket_aliases(articles, mentions, base)
+                     if any(r.name == "bracket_alias" for r in merges) else {})
+    count(trace, "bracket_alias", len(bracket_alias))
+    likeness = [r for r in merges if r.name != "bracket_alias"]
+    canon_of = _short_forms(mentions, base, lex, likeness, trace)
+    for key, full in bracket_alias.items():
+        canon_of.setdefault(key, full)
 
-    # X(Y): a name and its other name in brackets (市政务服务管理办(数据局)).
+    def final(name: str, fam: str) -> str:
+        seen = set()
+        while (name, fam) in canon_of and name not in seen:
+            seen.add(name)
+            name = canon_of[(name, fam)]
+        return aliases.get(name, name)
+
+    for m, b in zip(mentions, base):
+        m.entity = aliases.get(m.text, final(b, _family(m.type)))
+    return _entities(mentions, lex), home
+
+
+def _bracket_aliases(articles: Sequence[Article], mentions: Sequence[Mention],
+                     base: Sequence[str]) -> dict[tuple[str, str], str]:
+    """X(Y): a name and its other name in brackets (市政务服务管理办(数据局)),
+    between organisations only."""
     texts = {a.id: a.text for a in articles}
     bracket_alias: dict[tuple[str, str], str] = {}
     by_start = {(m.article_id, m.start): (m, b) for m, b in zip(mentions, base)}
@@ -218,44 +289,44 @@ def resolve(
                         and _family(im.type) == _family(m.type) == "org"):
                     bracket_alias[(ib, _family(im.type))] = b
 
-    # Short forms spelled out in the same article.
+    return bracket_alias
+
+
+def _short_forms(mentions: Sequence[Mention], base: Sequence[str], lex: Lexicon,
+                 rules: Sequence[Rule], trace: Counter | None) -> dict[tuple[str, str], str]:
+    """Short forms spelled out in the same article -> their full name."""
+    if not rules:
+        return {}
+
+    def which(a: str, b: str, fam: str) -> str | None:
+        return next((r.name for r in rules if r.fn(a, b, fam, lex)), None)
+
     by_article: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for m, b in zip(mentions, base):
         by_article[m.article_id].add((b, _family(m.type)))
     short_map: dict[tuple[str, str], set[str]] = defaultdict(set)
+    fired: dict[tuple[str, str], str] = {}
     for names in by_article.values():
         for a, fam in names:
             # People are never merged by likeness; a city is nobody's short form.
             if fam == "person" or (fam == "place" and (a in lex.admin or a in lex.countries)):
                 continue
             for b, fam_b in names:
-                if fam_b == fam and a != b and (
-                    is_short_form(a, b)
-                    or (fam == "org" and lex.suffix_type(b) == "company"
-                        and lex.suffix_type(a) != "organization" and is_firm_short_form(a, b))
-                ):
+                if fam_b == fam and a != b and (name := which(a, b, fam)):
                     short_map[(a, fam)].add(b)
+                    fired[(a, fam)] = name
     canon_of: dict[tuple[str, str], str] = {}
     for key, longs in short_map.items():
         # Ambiguous short forms (two different long names) stay as they are.
         longest = sorted(longs, key=lambda s: (-len(s), s))
         top = longest[0]
-        if all(x == top or is_short_form(x, top) or is_firm_short_form(x, top) for x in longs):
+        if all(x == top or which(x, top, key[1]) for x in longs):
             canon_of[key] = top
+            count(trace, fired[key])
+    return canon_of
 
-    for key, full in bracket_alias.items():
-        canon_of.setdefault(key, full)
 
-    def final(name: str, fam: str) -> str:
-        seen = set()
-        while (name, fam) in canon_of and name not in seen:
-            seen.add(name)
-            name = canon_of[(name, fam)]
-        return aliases.get(name, name)
-
-    for m, b in zip(mentions, base):
-        m.entity = aliases.get(m.text, final(b, _family(m.type)))
-
+def _entities(mentions: Sequence[Mention], lex: Lexicon) -> list[Entity]:
     # Aggregate per canonical name.  One name, one node: types are voted.
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -294,4 +365,4 @@ def resolve(
                 m.type = etype if etype in _PERSONS else m.type
             elif _family(m.type) == _family(etype):
                 m.type = etype
-    return entities, home
+    return entities

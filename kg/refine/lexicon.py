@@ -29,6 +29,15 @@ class Lexicon:
     admin_major: frozenset[str]  # full names, and short forms safe on their own
     countries: frozenset[str]
     surnames: frozenset[str]
+    #: Word lists from ``kg/data/*_words.txt`` (each file's header gives its source).
+    noise_words: frozenset[str] = frozenset()
+    slogan_words: frozenset[str] = frozenset()
+    firm_words: frozenset[str] = frozenset()
+    zone_words: frozenset[str] = frozenset()
+    body_suffix_words: frozenset[str] = frozenset()
+    project_generic_words: frozenset[str] = frozenset()
+    #: Province and prefecture names, full and short (浙江省, 浙江, 嘉兴市, 嘉兴).
+    regions: frozenset[str] = frozenset()
 
     def is_admin_unit(self, name: str) -> bool:
         """A whole administrative unit (浙江省, 上海, 奥地利, 东桥街道, 李家堰村)."""
@@ -62,6 +71,11 @@ class Lexicon:
         )
 
 
+def _words(name: str) -> frozenset[str]:
+    """A whitespace-separated word list (``#`` lines are its header)."""
+    return frozenset(w for ln in _lines(name) for w in ln.split())
+
+
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -78,6 +92,7 @@ def load_lexicon() -> Lexicon:
     abbr = dict(ln.split("\t") for ln in _lines("abbreviations.tsv"))
     admin: set[str] = set()
     major: set[str] = set()
+    regions: set[str] = set()
     for ln in _lines("admin_divisions.txt"):
         name, level = ln.split("\t")
         admin.add(name)
@@ -91,6 +106,10 @@ def load_lexicon() -> Lexicon:
             # and district ones are too often ordinary words (平安区 -> 平安).
             if level in ("province", "prefecture") or name.endswith("市"):
                 major.add(short)
+        if level in ("province", "prefecture"):
+            regions.add(name)
+            if len(short) >= 2:
+                regions.add(short)
     countries = {w for ln in _lines("countries.txt") for w in ln.split()}
     surnames = {w for ln in _lines("surnames.txt") for w in ln.split()}
     variants = r"(?:常务副|副|代理|代|原|前|专职副|执行)?"
@@ -105,4 +124,11 @@ def load_lexicon() -> Lexicon:
         admin_major=frozenset(major),
         countries=frozenset(countries),
         surnames=frozenset(surnames),
+        noise_words=_words("noise_words.txt"),
+        slogan_words=_words("slogan_words.txt"),
+        firm_words=_words("firm_words.txt"),
+        zone_words=_words("zone_words.txt"),
+        body_suffix_words=_words("body_suffix_words.txt"),
+        project_generic_words=_words("project_generic_words.txt"),
+        regions=frozenset(regions),
     )

@@ -7,23 +7,17 @@ from collections.abc import Sequence
 
 from kg.model import Span
 from kg.refine.lexicon import Lexicon
+from kg.refine.rules import Rule, SentenceContext, rule
 from kg.refine.types import Found
 
 SUFFIX = re.compile(r"(?:项目|工程|信息港)$")
 _NAMED = frozenset({"LOC", "ORG", "PER", "nz", "nw"})
 _BODY_TAGS = frozenset({"n", "nz", "vn", "v", "LOC", "ORG", "PER", "m", "a", "an", "nw", "j", "f"})
-# Words that only classify a project; a name made of them is generic.
-GENERIC = frozenset(
-    """新 该 此 这个 这些 本 重点 重大 民生 数字经济 产业 工业 基建 基础设施 招商 建设 在建 签约
-    投资 亿元 百亿 十亿 千亿 首个 一批 多个 优质 科技 人才 民心 实事 惠民 示范 试点 交通 水利
-    农业 文化 教育 医疗 环保 绿化 改造 提升 配套 续建 新建 开工 竣工 园区 园 片区 区 大 好 相关
-    有关 合作 签约 入驻 引进 落地 储备 备案 申报 攻坚 亿级 百亿级 十亿级""".split()
-)
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30}?(?:项目|工程|信息港))[”\"」』]")
 _MAX_LEN = 30
 
 
-def _is_generic(name: str) -> bool:
+def _is_generic(name: str, generic: frozenset[str] | None = None) -> bool:
     core = SUFFIX.sub("", name)
     core = re.sub(r"^[\d一二三四五六七八九十百千万亿]+(?:期|个|项|大)?", "", core)
     if len(core) < 2:
@@ -33,7 +27,7 @@ def _is_generic(name: str) -> bool:
     changed = True
     while changed and rest:
         changed = False
-        for g in sorted(GENERIC, key=len, reverse=True):
+        for g in sorted(generic if generic is not None else _generic_words(), key=len, reverse=True):
             if rest.startswith(g):
                 rest = rest[len(g) :]
                 changed = True
@@ -41,6 +35,12 @@ def _is_generic(name: str) -> bool:
                 rest = rest[: -len(g)]
                 changed = True
     return len(rest) < 2
+
+
+def _generic_words() -> frozenset[str]:
+    from kg.refine.lexicon import load_lexicon
+
+    return load_lexicon().project_generic_words
 
 
 _NOT_PROJECT = re.compile(r"运动会|比赛|赛事|竞赛|届|考试|评选|奖")
@@ -59,8 +59,8 @@ def _core_after_names(run: Sequence[Span], labels: frozenset[str]) -> str:
     return "".join(t.text for t in run[i:])
 
 
-def _generic_core(core: str) -> bool:
-    return _is_generic(core) and not re.search(r"[一二三四五六七八九十\d]期", core)
+def _generic_core(core: str, gen: frozenset[str]) -> bool:
+    return _is_generic(core, gen) and not re.search(r"[一二三四五六七八九十\d]期", core)
 
 
 def _extend_left(tokens: Sequence[Span], i: int) -> list[Span]:
@@ -104,24 +104,61 @@ _SECTION = re.compile(
 )
 
 
-def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
-    out: list[Found] = []
-    for m in _SECTION.finditer(text):
-        out.append(Found(m.start(1), m.end(1), m.group(1), "project"))
-    loc_ends = {t.end: t.start for t in tokens if t.label in ("LOC", "PER", "nz")}
-    for m in _FROM_TO.finditer(text):
-        # The start must be a place (青山至安吉公路…段), not any word before 至:
-        # a known division, or a name the tagger ends right before 至.
+def _road_section(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """浙北…航道青山段, 某某公路某段改建: works on a named road or waterway section."""
+    return [*found, *(Found(m.start(1), m.end(1), m.group(1), "project")
+                      for m in _SECTION.finditer(ctx.text))]
+
+
+def _from_to(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """甲至乙公路丙段: road works named by their two ends; the start must be a
+    place (a known division, or a name the tagger ends right before 至)."""
+    loc_ends = {t.end: t.start for t in ctx.tokens if t.label in ("LOC", "PER", "nz")}
+    new = []
+    for m in _FROM_TO.finditer(ctx.text):
         a = next((m.start(1) + k for k in range(len(m.group(1)))
-                  if m.group(1)[k:] in lex.admin), None)
+                  if m.group(1)[k:] in ctx.lex.admin), None)
         if a is None and m.end(1) in loc_ends and loc_ends[m.end(1)] >= m.start(1):
             a = loc_ends[m.end(1)]
         if a is not None:
-            out.append(Found(a, m.end(2), text[a : m.end(2)], "project"))
-    for m in _QUOTED.finditer(text):
-        name = m.group(1)
-        if not _is_generic(name) and not _NOT_PROJECT.search(name):
-            out.append(Found(m.start(1), m.end(1), name, "project"))
+            new.append(Found(a, m.end(2), ctx.text[a : m.end(2)], "project"))
+    return [*found, *new]
+
+
+def _quoted_project(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """“晨光半导体显示项目”: a quoted name ending in 项目/工程 that is not generic."""
+    gen = ctx.lex.project_generic_words
+    return [*found, *(Found(m.start(1), m.end(1), m.group(1), "project")
+                      for m in _QUOTED.finditer(ctx.text)
+                      if not _is_generic(m.group(1), gen) and not _NOT_PROJECT.search(m.group(1)))]
+
+
+def _suffix_project(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """…项目/工程/信息港 after a proper noun: the name runs left from the suffix
+    over name-like tokens and starts at its first proper noun."""
+    return [*found, *_suffix_projects(ctx.text, ctx.tokens, ctx.lex)]
+
+
+PROJECT_RULES: tuple[Rule, ...] = (
+    rule("road_section_project", "sentence", _road_section),
+    rule("from_to_project", "sentence", _from_to),
+    rule("quoted_project", "sentence", _quoted_project),
+    rule("suffix_project", "sentence", _suffix_project),
+)
+
+
+def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
+    """Every project the project rules find in one sentence."""
+    ctx = SentenceContext(text, tokens, lex)
+    found: list[Found] = []
+    for r in PROJECT_RULES:
+        found = r.fn(ctx, found)
+    return found
+
+
+def _suffix_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
+    out: list[Found] = []
+    gen = lex.project_generic_words
     for i, tok in enumerate(tokens):
         if not SUFFIX.search(tok.text) or tok.label not in ("n", "nz", "vn", "ORG"):
             continue
@@ -133,7 +170,7 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
         # (浙江某某电子有限公司|新能源汽车电子生产及研发基地建设项目).
         if len(run) > 2 and run[0].label == "ORG" and re.search(r"(?:公司|集团)$", run[0].text):
             rest = run[1:]
-            if not _is_generic("".join(t.text for t in rest)):
+            if not _is_generic("".join(t.text for t in rest), gen):
                 run = rest
         if len(run) < 2 or any(t.label == "PER" for t in run):
             continue
@@ -147,9 +184,9 @@ def find_projects(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found
         if end - start > _MAX_LEN or _NOT_PROJECT.search(name) or (
             not works_on_place
             and (
-                _is_generic(name)
-                or _generic_core(_core_after_names(run, frozenset({"LOC"})))
-                or _generic_core(_core_after_names(run, frozenset({"LOC", "ORG", "nz"})))
+                _is_generic(name, gen)
+                or _generic_core(_core_after_names(run, frozenset({"LOC"})), gen)
+                or _generic_core(_core_after_names(run, frozenset({"LOC", "ORG", "nz"})), gen)
             )
         ):
             continue

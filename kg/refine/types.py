@@ -1,13 +1,20 @@
-"""Span repair, organisation/company/place typing and noise removal."""
+"""Span repair, organisation/company/place typing and noise removal.
+
+Two stages of named rules (:mod:`kg.refine.rules`): :data:`SPAN_RULES` repair
+the tagger's spans (join, split, grow), :data:`TYPE_RULES` drop a repaired
+span before it is typed; :func:`type_span` gives the type of what is left.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from kg.model import Span
 from kg.refine.lexicon import Lexicon
+from kg.refine.rules import Rule, SentenceContext, active, count, rule
 
 
 @dataclass
@@ -25,13 +32,6 @@ class Found:
     official_marker: bool = False
 
 
-# Words that look like places/orgs to a tagger but name no particular thing.
-NOISE = frozenset(
-    """我市 本市 全市 该市 市区 全省 我省 本省 全国 我国 国内 境内 海外 国际 当地 本地 基层
-    城乡 农村 城市 全区 全镇 全县 各地 两地 三地 异地 外地 北方 南方 东部 西部 中部 全球
-    世界 省内 市内 县内 区内 镇内 村里 社区 街道 园区 新时代 地区 周边 沿线 域外 内外
-    镇街道 镇街 村社区 村社 镇村 城区 老城区 新城区 辖区 景区 园区内""".split()
-)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -48,65 +48,135 @@ _GENERIC_THING = re.compile(
     r"|新能源汽车|集成电路|人工智能|大数据|物联网|新材料|生物医药|数字经济|智能制造|云计算"
     r"|[\u4e00-\u9fff](?:街道|社区))$"  # 湖街道: a town name cut by the tagger
 )
+_PRONOUN_UNIT = re.compile(r"^(?:我|全|本|该|各)(?:市|省|县|区|镇)$")
 
 
-def is_noise(text: str) -> bool:
+def _noise_word(t: str, lex: Lexicon) -> bool:
+    return len(t) < 2 or t in lex.noise_words or bool(_PRONOUN_UNIT.match(t))
+
+
+def _generic_name(t: str) -> bool:
+    return bool(_GENERIC_PLACE.match(t) or _GENERIC_THING.match(t))
+
+
+def _not_cjk(t: str) -> bool:
+    # Latin acronyms name firms (ABB, IBM); other non-CJK spans are noise.
+    return not _CJK.search(t) and not re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", t)
+
+
+def is_noise(text: str, lex: Lexicon) -> bool:
+    """A word that names no particular thing (我市, 园区, 人才公寓, 大数据)."""
     t = text.strip()
-    if len(t) < 2 or t in NOISE or _GENERIC_PLACE.match(t) or _GENERIC_THING.match(t):
-        return True
-    if not _CJK.search(t):
-        # Latin acronyms name firms (ABB, IBM); other non-CJK spans are noise.
-        return not re.fullmatch(r"[A-Z][A-Za-z&]{1,9}", t)
-    # 我市X / 全市X: a pronoun glued on, never a name.
-    return bool(re.match(r"^(?:我|全|本|该|各)(?:市|省|县|区|镇)$", t))
+    return _noise_word(t, lex) or _generic_name(t) or _not_cjk(t)
 
 
-def merge_spans(
-    text: str, spans: Sequence[Span], tokens: Sequence[Span], lex: Lexicon
-) -> list[Span]:
-    """Join split names: LOC+LOC (江东|长江科技城|青山园) is one place,
-    LOC+ORG (北岸街道|滨江社区党委) one organisation; a bare proper noun
-    (``nz``) ending in an organisation suffix becomes an ORG."""
-    cands: list[Span] = []
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        # The CLUENER-style CRF splits organisations; the suffix rules type them.
-        label = {"COMPANY": "ORG", "GOV": "ORG"}.get(s.label, s.label)
-        # A bare unit right after an organisation is its department (医院|内分泌科).
-        if label == "nz" and cands and cands[-1].end == s.start and cands[-1].label == "ORG":
-            continue
+# -- span rules: (ctx, spans) -> spans ----------------------------------------
+_ORG_LABELS = {"COMPANY": "ORG", "GOV": "ORG"}
+
+
+def _nz_by_suffix(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """A bare proper noun (``nz``) with an organisation or place suffix is
+    one (星河纸业有限公司 -> ORG); a department (内分泌科, or an ``nz`` right
+    after an organisation: 医院|内分泌科) is not."""
+    out: list[Span] = []
+    prev: Span | None = None
+    for s in spans:
+        label = _ORG_LABELS.get(s.label, s.label)
         if label == "nz":
-            typ = lex.suffix_type(s.text)
-            if re.search(r"(?:科|室|组)$", s.text):
-                continue  # 内分泌科: a department of something, not an entity
-            if typ in ("company", "organization"):
-                label = "ORG"
+            after_org = prev is not None and prev.end == s.start and prev.label == "ORG"
+            typ = ctx.lex.suffix_type(s.text)
+            if after_org or re.search(r"(?:科|室|组)$", s.text):
+                pass
+            elif typ in ("company", "organization"):
+                s = Span(s.start, s.end, "ORG", s.text)
             elif typ == "place":
-                label = "LOC"
-            else:
-                continue
-        if label not in ("PER", "LOC", "ORG"):
-            continue
-        if label == "LOC":
-            cands.extend(split_hierarchy(Span(s.start, s.end, label, s.text), lex))
-            continue
-        cands.extend(split_glued(Span(s.start, s.end, label, s.text), lex))
-    # A company name whose brand the tagger split off (青山|恒拓|新材料…有限公司);
-    # a body whose level the tagger split off (市|政协 -> 市政协).
-    tok_by_end = {t.end: t for t in tokens}
-    grown: list[Span] = []
-    for s in cands:
+                s = Span(s.start, s.end, "LOC", s.text)
+        out.append(s)
+        if label in ("PER", "LOC", "ORG"):
+            prev = Span(s.start, s.end, label, s.text)
+    return out
+
+
+def _named_only(spans: list[Span]) -> list[Span]:
+    """PER, LOC and ORG spans only (the CLUENER-style CRF's COMPANY/GOV are ORG)."""
+    out = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        label = _ORG_LABELS.get(s.label, s.label)
+        if label in ("PER", "LOC", "ORG"):
+            out.append(Span(s.start, s.end, label, s.text))
+    return out
+
+
+def _word_before_county(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """西联南湖区: a word the tagger glued before a full county name is cut off."""
+    out = []
+    for sp in spans:
+        if sp.label == "LOC":
+            text = sp.text
+            for k in range(1, len(text) - 2):
+                tail = text[k:]
+                if (len(tail) >= 3 and tail in ctx.lex.admin and tail[-1] in "省市县区"
+                        and not _whole_unit(text[:k], ctx.lex) and text[:k] not in ctx.lex.admin):
+                    sp = Span(sp.start + k, sp.end, "LOC", tail)
+                    break
+        out.append(sp)
+    return out
+
+
+def _unit_in_unit(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村: a unit and a unit inside it
+    are two places (a development zone 青山经济技术开发区 stays one)."""
+    out: list[Span] = []
+    for sp in spans:
+        out.extend(split_hierarchy(sp, ctx.lex) if sp.label == "LOC" else [sp])
+    return out
+
+
+def _glued_orgs(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """青山市人民政府交由城投集团: two organisations the tagger glued."""
+    out: list[Span] = []
+    for sp in spans:
+        out.extend(split_glued(sp, ctx.lex) if sp.label == "ORG" else [sp])
+    return out
+
+
+def _level_prefix(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """市|政协 -> 市政协: a body whose level the tagger split off."""
+    tok_by_end = {t.end: t for t in ctx.tokens}
+    out = []
+    for s in spans:
         lvl = tok_by_end.get(s.start)
         if (
             s.label == "ORG" and lvl is not None and lvl.text in ("市", "省", "县", "区", "镇")
             and lvl.label in ("n", "f", "q")
         ):
-            s = Span(lvl.start, s.end, "ORG", text[lvl.start : s.end])
-        if s.label == "ORG" and lex.suffix_type(s.text) == "company":
-            # 恒拓(浙江)新材料产业有限公司: a region in brackets inside the name.
-            m = _BRACKETED.search(text, 0, s.start)
+            s = Span(lvl.start, s.end, "ORG", ctx.text[lvl.start : s.end])
+        out.append(s)
+    return out
+
+
+_BRACKETED = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[（(][\u4e00-\u9fff]{2,4}[）)]")
+
+
+def _bracketed_region(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """恒拓(浙江)新材料产业有限公司: a region in brackets inside a firm's name."""
+    out: list[Span] = []
+    for s in spans:
+        if s.label == "ORG" and ctx.lex.suffix_type(s.text) == "company":
+            m = _BRACKETED.search(ctx.text, 0, s.start)
             if m and m.end() == s.start:
-                s = Span(m.start(), s.end, "ORG", text[m.start() : s.end])
-                grown = [g for g in grown if g.end <= m.start()]
+                s = Span(m.start(), s.end, "ORG", ctx.text[m.start() : s.end])
+                out = [g for g in out if g.end <= m.start()]
+        out.append(s)
+    return out
+
+
+def _brand_before_firm(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """青山|恒拓|新材料…有限公司: a company whose brand the tagger split off."""
+    tok_by_end = {t.end: t for t in ctx.tokens}
+    out: list[Span] = []
+    for s in spans:
+        if s.label == "ORG" and ctx.lex.suffix_type(s.text) == "company":
             start = s.start
             for _ in range(2):
                 t = tok_by_end.get(start)
@@ -114,21 +184,31 @@ def merge_spans(
                     break
                 start = t.start
             if start != s.start:
-                grown = [g for g in grown if g.end <= start]
-                s = Span(start, s.end, "ORG", text[start : s.end])
-        grown.append(s)
-    cands = grown
-    # 平安|青山, 美丽|乡村: a campaign slogan built on a place name is no place.
+                out = [g for g in out if g.end <= start]
+                s = Span(start, s.end, "ORG", ctx.text[start : s.end])
+        out.append(s)
+    return out
+
+
+def _slogan_place(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """平安|青山, 美丽|乡村: a campaign slogan built on a place name is no place."""
     slogan: set[int] = set()
-    for a, b in zip(cands, cands[1:]):
-        if a.end == b.start and a.text in SLOGAN_WORDS and b.label in ("LOC", "ORG"):
+    words = ctx.lex.slogan_words
+    for a, b in zip(spans, spans[1:]):
+        if a.end == b.start and a.text in words and b.label in ("LOC", "ORG"):
             slogan.update((a.start, b.start))
-    for c in cands:
-        if c.label == "LOC" and c.start >= 2 and text[c.start - 2 : c.start] in SLOGAN_WORDS:
+    for c in spans:
+        if c.label == "LOC" and c.start >= 2 and ctx.text[c.start - 2 : c.start] in words:
             slogan.add(c.start)  # the tagger left the slogan word untagged (平安/a|青山)
-    cands = [c for c in cands if c.start not in slogan]
+    return [c for c in spans if c.start not in slogan]
+
+
+def _join_adjacent(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """江东|长江科技城|青山园 is one place, 北岸街道|滨江社区党委 one body;
+    东桥街道|李家堰村 and 上海|虹桥商务区 stay two."""
+    lex = ctx.lex
     out: list[Span] = []
-    for s in cands:
+    for s in spans:
         prev = out[-1] if out else None
         if (
             prev is not None
@@ -137,68 +217,144 @@ def merge_spans(
             and s.label in ("LOC", "ORG")
             and len(prev.text) >= 2  # 来|青山: a one-character "place" is a verb
             and (prev.label == "LOC" or lex.suffix_type(prev.text) is None)
-            # 东桥街道|李家堰村 and 上海|虹桥商务区 are two places; 江东|长江科技城 one.
             and not lex.is_admin_unit(prev.text)
             # …|南湖区: a full county name is never the tail of another name.
             and not (s.text in lex.admin and s.text[-1] in "省市县区")
         ):
             label = "ORG" if s.label == "ORG" else "LOC"
-            out[-1] = Span(prev.start, s.end, label, text[prev.start : s.end])
+            out[-1] = Span(prev.start, s.end, label, ctx.text[prev.start : s.end])
             continue
         out.append(s)
-    # A name followed by a bare suffix word (…医院|党委) is the longer name;
-    # a place followed by a zone word (云湖|科创|区) is the zone.
-    tok_by_start = {t.start: t for t in tokens}
-    repaired: list[Span] = []
-    for s in out:
+    return out
+
+
+def _grow(ctx: SentenceContext, spans: list[Span],
+          step: Callable[[SentenceContext, Span, Span], Span | None]) -> list[Span]:
+    """Apply ``step(ctx, span, next_token)`` to each span that has a next token."""
+    tok_by_start = {t.start: t for t in ctx.tokens}
+    out = []
+    for s in spans:
         nxt = tok_by_start.get(s.end)
-        # 华信|投资, 远控|动力: a brand and the firm word the tagger left out.
-        if (
-            s.label == "ORG" and nxt is not None and nxt.text in _FIRM_WORDS
-            and lex.suffix_type(s.text) is None
-        ):
-            s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
-            nxt = tok_by_start.get(s.end)
+        if nxt is not None:
+            s = step(ctx, s, nxt) or s
+        out.append(s)
+    return out
+
+
+def _firm_word_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
+    if s.label == "ORG" and nxt.text in ctx.lex.firm_words and ctx.lex.suffix_type(s.text) is None:
+        return Span(s.start, nxt.end, "ORG", ctx.text[s.start : nxt.end])
+    return None
+
+
+def _firm_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """华信|投资, 远控|动力: a brand and the firm word the tagger left out."""
+    return _grow(ctx, spans, _firm_word_step)
+
+
+_ZONE = re.compile(r"(?:科创区|新区|园区|片区|港区|产业园|科技园|开发区|小镇)$")
+
+
+def _zone_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """云湖|科创区, 云湖|科创|区: a place followed by a zone word is the zone."""
+    tok_by_start = {t.start: t for t in ctx.tokens}
+    out = []
+    for s in spans:
+        nxt = tok_by_start.get(s.end)
         if s.label == "LOC" and nxt is not None and nxt.label in ("n", "vn", "nz", "s"):
             nxt2 = tok_by_start.get(nxt.end)
             if _ZONE.search(nxt.text) and len(nxt.text) <= 4:
-                s = Span(s.start, nxt.end, "LOC", text[s.start : nxt.end])
-                nxt = tok_by_start.get(s.end)
+                s = Span(s.start, nxt.end, "LOC", ctx.text[s.start : nxt.end])
             elif (
-                nxt2 is not None and len(nxt.text) <= 2 and nxt2.text in _ZONE_WORDS
+                nxt2 is not None and len(nxt.text) <= 2 and nxt2.text in ctx.lex.zone_words
                 and nxt.text not in ("核心", "中心", "周边", "全", "城")
             ):
-                s = Span(s.start, nxt2.end, "LOC", text[s.start : nxt2.end])
-                nxt = tok_by_start.get(s.end)
-        if (
-            s.label in ("LOC", "ORG")
-            and nxt is not None
-            and nxt.label in ("n", "nz", "ORG")
-            and nxt.text in _SUFFIX_WORDS
-        ):
-            s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
-        elif (
-            s.label == "LOC" and nxt is not None and nxt.label in ("n", "s")
+                s = Span(s.start, nxt2.end, "LOC", ctx.text[s.start : nxt2.end])
+        out.append(s)
+    return out
+
+
+def _suffix_word_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
+    if (s.label in ("LOC", "ORG") and nxt.label in ("n", "nz", "ORG")
+            and nxt.text in ctx.lex.body_suffix_words):
+        return Span(s.start, nxt.end, "ORG", ctx.text[s.start : nxt.end])
+    return None
+
+
+def _suffix_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """…医院|党委, …银行|支行: a name and a bare body word after it are one body."""
+    return _grow(ctx, spans, _suffix_word_step)
+
+
+def _community_word_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
+    if (s.label == "LOC" and nxt.label in ("n", "s")
             and nxt.text in ("社区", "村", "新村", "街道", "小区")
-            and not lex.is_admin_unit(s.text)
-        ):
-            s = Span(s.start, nxt.end, "LOC", text[s.start : nxt.end])  # 龙湫|社区
-        elif (
-            s.label in ("LOC", "ORG") and nxt is not None
-            and nxt.label in ("n", "vn", "nz") and len(nxt.text) <= 6
+            and not ctx.lex.is_admin_unit(s.text)):
+        return Span(s.start, nxt.end, "LOC", ctx.text[s.start : nxt.end])
+    return None
+
+
+def _community_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """龙湫|社区: a place and the unit word the tagger left out."""
+    return _grow(ctx, spans, _community_word_step)
+
+
+def _cut_body_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
+    lex = ctx.lex
+    if (s.label in ("LOC", "ORG") and nxt.label in ("n", "vn", "nz") and len(nxt.text) <= 6
             and lex.suffix_type(nxt.text) == "organization"
-            and lex.suffix_type(s.text) is None and not lex.is_admin_unit(s.text)
-        ):
-            # A body name cut in two (嘉兴市经济和|信息化局, 市政务|服务管理办).
-            s = Span(s.start, nxt.end, "ORG", text[s.start : nxt.end])
-        repaired.append(s)
-    return repaired
+            and lex.suffix_type(s.text) is None and not lex.is_admin_unit(s.text)):
+        return Span(s.start, nxt.end, "ORG", ctx.text[s.start : nxt.end])
+    return None
 
 
-_BRACKETED = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}[（(][\u4e00-\u9fff]{2,4}[）)]")
-_FIRM_WORDS = frozenset("投资 科技 光电 电子 能源 动力 实业 控股 集团 股份 公司 有限公司 新材料".split())
-_ZONE_WORDS = frozenset("区 园 新区 园区 片区 港区 谷 城 小镇 科技城 产业园".split())
-_ZONE = re.compile(r"(?:科创区|新区|园区|片区|港区|产业园|科技园|开发区|小镇)$")
+def _cut_body(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
+    """嘉兴市经济和|信息化局: a body name the tagger cut in two."""
+    return _grow(ctx, spans, _cut_body_step)
+
+
+SPAN_RULES: tuple[Rule, ...] = (
+    rule("nz_by_suffix", "span", _nz_by_suffix),
+    rule("word_before_county", "span", _word_before_county),
+    rule("unit_in_unit", "span", _unit_in_unit),
+    rule("glued_orgs", "span", _glued_orgs),
+    rule("level_prefix", "span", _level_prefix),
+    rule("bracketed_region", "span", _bracketed_region),
+    rule("brand_before_firm", "span", _brand_before_firm),
+    rule("slogan_place", "span", _slogan_place),
+    rule("join_adjacent", "span", _join_adjacent),
+    rule("firm_word", "span", _firm_word),
+    rule("zone_word", "span", _zone_word),
+    rule("suffix_word", "span", _suffix_word),
+    rule("community_word", "span", _community_word),
+    rule("cut_body", "span", _cut_body),
+)
+
+
+def merge_spans(
+    text: str, spans: Sequence[Span], tokens: Sequence[Span], lex: Lexicon,
+    *, disabled: Collection[str] = frozenset(), trace: Counter | None = None,
+) -> list[Span]:
+    """Repair the tagger's spans with the span rules, in order; only
+    PER/LOC/ORG spans come out."""
+    ctx = SentenceContext(text, tokens, lex)
+    cur = sorted(spans, key=lambda s: (s.start, s.end))
+    first, rest = SPAN_RULES[0], SPAN_RULES[1:]  # nz typing, before the label filter
+    for r in active((first,), disabled):
+        cur = _traced(r, ctx, cur, trace)
+    cur = _named_only(cur)
+    for r in active(rest, disabled):
+        cur = _traced(r, ctx, cur, trace)
+    return cur
+
+
+def _traced(r: Rule, ctx: SentenceContext, cur: list[Span], trace: Counter | None) -> list[Span]:
+    new = r.fn(ctx, cur)
+    if trace is not None and new != cur:
+        count(trace, r.name, len(set(new) ^ set(cur)) or 1)
+    return new
+
+
 # 甲交由乙 / 甲联合乙: a tagger sometimes glues two organisations together.
 _JOINER = re.compile(r"(?:交由|委托|联合|携手|会同|牵头)")
 
@@ -225,15 +381,8 @@ def _whole_unit(name: str, lex: Lexicon) -> bool:
 
 
 def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
-    """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村: a unit and a unit inside it
-    are two places (a development zone 青山经济技术开发区 stays one)."""
+    """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村 -> two places."""
     text = sp.text
-    # 西联南湖区: a word the tagger glued before a full county name.
-    for k in range(1, len(text) - 2):
-        tail = text[k:]
-        if (len(tail) >= 3 and tail in lex.admin and tail[-1] in "省市县区"
-                and not _whole_unit(text[:k], lex) and text[:k] not in lex.admin):
-            return [Span(sp.start + k, sp.end, "LOC", tail)]
     for k in range(min(len(text) - 2, 6), 1, -1):
         head, rest = text[:k], text[k:]
         if head in lex.countries or (_whole_unit(head, lex) and _whole_unit(rest, lex)):
@@ -243,30 +392,60 @@ def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
     return [sp]
 
 
-_SUFFIX_WORDS = frozenset(
-    "党委 党支部 支部 党工委 委员会 管委会 办公室 分局 支行 分行 中心 集团 公司 有限公司 医院 学校".split()
-)
-
-
+# -- type rules: (span, text, lex) -> drop? -----------------------------------
 _ADDRESS = re.compile(r"(?:老师|师傅|阿姨|大爷|大妈|同志|先生|女士|总|哥|姐|某)$")
-
-
 _NOT_A_COUNTY = re.compile(
     r"(?:[一二三四五六七八九十百千万两几多]+|优秀|百强|千强|示范|先进|重点|强|大|小|全|各|本|该|外|邻"
     r"|兄弟|周边|贫困|山区|试点|样板|标杆)[省市县区]"
 )
-SLOGAN_WORDS = frozenset(
-    "平安 美丽 文明 健康 幸福 智慧 数字 法治 品质 活力 魅力 和谐 生态 绿色 清廉 书香 诚信 金 大美 新".split()
-)
-_PROVINCE_ABBR = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台")
+_PROVINCE_ABBR = frozenset("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台")
 _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精神|品牌|好礼|制造)$")
 
 
-def _not_a_firm(text: str, lex: Lexicon) -> bool:
-    """Suffixless "organisations" that are slogans or people of a place:
-    平安, 青山人 / 青山铁军 (a place + people), 市政.  (Regions such as 浙沪
-    are dropped for every label in :func:`type_span`.)"""
-    if text in SLOGAN_WORDS:
+def _drop_noise_word(sp: Span, text: str, lex: Lexicon) -> bool:
+    """我市, 全省, 园区, 社区: a word that names no particular thing."""
+    return _noise_word(text, lex)
+
+
+def _drop_generic_name(sp: Span, text: str, lex: Lexicon) -> bool:
+    """人才公寓, 工业园区, 大数据: places, facilities and industries named only
+    by what they are."""
+    return _generic_name(text)
+
+
+def _drop_not_cjk(sp: Span, text: str, lex: Lexicon) -> bool:
+    """A span with no Chinese character is noise, unless a Latin acronym (ABB)."""
+    return _not_cjk(text)
+
+
+def _drop_long_person(sp: Span, text: str, lex: Lexicon) -> bool:
+    """A "person" of more than four characters (without ·) is a cut or a phrase."""
+    return sp.label == "PER" and len(text) > 4 and "·" not in text
+
+
+def _drop_address_form(sp: Span, text: str, lex: Lexicon) -> bool:
+    """沈书记 / 周老师: a surname and a form of address, not a name."""
+    return sp.label == "PER" and bool(_ADDRESS.search(text) or (
+        len(text) >= 3 and (lex.post_re.search(text[1:]) or lex.person_post_re.search(text[1:]))
+    ))
+
+
+def _drop_province_abbr(sp: Span, text: str, lex: Lexicon) -> bool:
+    """浙沪, 苏浙沪: a region spoken of, not a named place."""
+    return sp.label != "PER" and all(c in _PROVINCE_ABBR for c in text)
+
+
+def _drop_not_a_county(sp: Span, text: str, lex: Lexicon) -> bool:
+    """优秀县, 百强县, 五县: a county-level suffix on a word that is no county."""
+    return sp.label != "PER" and bool(_NOT_A_COUNTY.fullmatch(text))
+
+
+def _drop_not_a_firm(sp: Span, text: str, lex: Lexicon) -> bool:
+    """A suffixless "organisation" that is a slogan word (平安), a level word
+    (市政) or the people of a place (青山人, 青山铁军)."""
+    if sp.label != "ORG" or lex.suffix_type(text) is not None:
+        return False
+    if text in lex.slogan_words:
         return True
     if len(text) == 2 and text[0] in "市省县区镇":
         return True
@@ -274,34 +453,37 @@ def _not_a_firm(text: str, lex: Lexicon) -> bool:
     return bool(head and _PEOPLE_OF.search(text[len(head):]))
 
 
-def type_span(sp: Span, lex: Lexicon) -> Found | None:
+TYPE_RULES: tuple[Rule, ...] = (
+    rule("noise_word", "type", _drop_noise_word),
+    rule("generic_name", "type", _drop_generic_name),
+    rule("not_cjk", "type", _drop_not_cjk),
+    rule("long_person", "type", _drop_long_person),
+    rule("address_form", "type", _drop_address_form),
+    rule("province_abbr", "type", _drop_province_abbr),
+    rule("not_a_county", "type", _drop_not_a_county),
+    rule("not_a_firm", "type", _drop_not_a_firm),
+)
+
+
+def type_span(
+    sp: Span, lex: Lexicon, *, disabled: Collection[str] = frozenset(),
+    trace: Counter | None = None,
+) -> Found | None:
+    """The type of a repaired span, or None when a type rule drops it.
+
+    PER is a person; LOC a place unless its suffix says company/organisation;
+    ORG by its suffix, and a bare brand with no suffix (巴斯夫) is a business:
+    public bodies are named with their kind (局, 委, 院, 会 …)."""
     text = sp.text.strip()
-    if is_noise(text):
-        return None
+    for r in active(TYPE_RULES, disabled):
+        if r.fn(sp, text, lex):
+            count(trace, r.name)
+            return None
     if sp.label == "PER":
-        if len(text) > 4 and "·" not in text:
-            return None
-        # 沈书记 / 周老师: a surname and a form of address, not a name.
-        if _ADDRESS.search(text) or (
-            len(text) >= 3 and (lex.post_re.search(text[1:]) or lex.person_post_re.search(text[1:]))
-        ):
-            return None
         return Found(sp.start, sp.end, text, "person")
     typ = lex.suffix_type(text)
-    if all(c in _PROVINCE_ABBR for c in text):
-        return None  # 浙沪, 苏浙沪: a region spoken of, not a named place
-    # 优秀县, 百强县, 五县: a county-level suffix on a word that is no county.
-    if _NOT_A_COUNTY.fullmatch(text):
-        return None
     if sp.label == "LOC":
-        if typ in ("company", "organization"):
-            return Found(sp.start, sp.end, text, typ)
-        return Found(sp.start, sp.end, text, "place")
-    if typ is None and _not_a_firm(text, lex):
-        return None
-    # ORG: company vs organisation vs (zones tagged ORG) place.  A bare
-    # brand with no suffix (巴斯夫, 嘉吉) is a business: public bodies are
-    # named with their kind (局, 委, 院, 会 …).
+        return Found(sp.start, sp.end, text, typ if typ in ("company", "organization") else "place")
     return Found(sp.start, sp.end, text, typ or "company")
 
 
@@ -334,42 +516,76 @@ _LEVEL_BODY = re.compile(
 _ZONE_ABBR = re.compile(r"([\u4e00-\u9fff]{2})(?:经开区|经开|高新区)")
 
 
-def department_tokens(text: str, tokens: Sequence[Span], lex: Lexicon) -> list[Found]:
-    """Bare department names the tagger calls common nouns (公安局, 民政局),
-    and development-zone short names it splits (青山|经|开 -> 青山经开)."""
-    out: list[Found] = []
-    for m in _BODY.finditer(text):
-        out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
-    for m in _LEVEL_BODY.finditer(text):
-        out.append(Found(m.start(1), m.end(1), m.group(1), "organization"))
-    for m in _LISTED_BODY.finditer(text):
+def _add(found: list[Found], new: list[Found]) -> list[Found]:
+    return [*found, *new] if new else found
+
+
+def _level_prefixed_body(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """市发展和改革局: a level prefix and a body kind, read off the text when the
+    tagger cuts it (市|发展|和改革局)."""
+    return _add(found, [Found(m.start(1), m.end(1), m.group(1), "organization")
+                        for m in _BODY.finditer(ctx.text)])
+
+
+def _level_standing_body(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """市政协, 省人大常委会: the standing bodies of a level (not before a title)."""
+    return _add(found, [Found(m.start(1), m.end(1), m.group(1), "organization")
+                        for m in _LEVEL_BODY.finditer(ctx.text)])
+
+
+def _listed_department(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """公安局、建设局、人社局等: short department names in a list."""
+    new = []
+    for m in _LISTED_BODY.finditer(ctx.text):
         g = 1 if m.group(1) else 2
         name = m.group(g)
-        if not is_noise(name) and not _WORD_JU.search(name):
-            out.append(Found(m.start(g), m.end(g), name, "organization"))
-    # A province or city and its department, cut by the tagger
-    # (浙江省|文化|和|旅游厅).
+        if not is_noise(name, ctx.lex) and not _WORD_JU.search(name):
+            new.append(Found(m.start(g), m.end(g), name, "organization"))
+    return _add(found, new)
+
+
+def _unit_department(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """浙江省|文化|和|旅游厅: a province or city and its department, cut by the
+    tagger."""
+    tokens, new = ctx.tokens, []
     for i, t in enumerate(tokens):
-        if t.label != "LOC" or not lex.is_admin_unit(t.text):
+        if t.label != "LOC" or not ctx.lex.is_admin_unit(t.text):
             continue
         for j in range(i + 1, min(i + 5, len(tokens))):
             u = tokens[j]
             if j > i + 1 and u.label != "w" and re.search(
                 r"(?:(?<![客大餐展门舞])厅|局|委员会|办公室)$", u.text
             ):
-                out.append(Found(t.start, u.end, text[t.start : u.end], "organization"))
+                new.append(Found(t.start, u.end, ctx.text[t.start : u.end], "organization"))
                 break
             if u.label not in ("n", "vn", "nz") and u.text != "和":
                 break
-    for m in _ZONE_ABBR.finditer(text):
-        if m.group(1) in lex.admin:
-            out.append(Found(m.start(), m.end(), m.group(0), "place"))
-    for t in tokens:
-        if (
-            t.label in ("n", "nz", "nt")
-            and 3 <= len(t.text) <= 8
-            and re.search(r"(?:局|厅|委员会|办公室|管委会|总工会|工会|妇联|团委|检察院|法院)$", t.text)
-            and not is_noise(t.text)
-        ):
-            out.append(Found(t.start, t.end, t.text, "organization"))
-    return out
+    return _add(found, new)
+
+
+def _zone_abbreviation(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """青山|经|开 -> 青山经开: a development zone's short name, split by the tagger."""
+    return _add(found, [Found(m.start(), m.end(), m.group(0), "place")
+                        for m in _ZONE_ABBR.finditer(ctx.text) if m.group(1) in ctx.lex.admin])
+
+
+_DEPT_TOKEN = re.compile(r"(?:局|厅|委员会|办公室|管委会|总工会|工会|妇联|团委|检察院|法院)$")
+
+
+def _department_token(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """公安局, 民政局: a department name the tagger calls a common noun."""
+    return _add(found, [
+        Found(t.start, t.end, t.text, "organization") for t in ctx.tokens
+        if t.label in ("n", "nz", "nt") and 3 <= len(t.text) <= 8
+        and _DEPT_TOKEN.search(t.text) and not is_noise(t.text, ctx.lex)
+    ])
+
+
+DEPARTMENT_RULES: tuple[Rule, ...] = (
+    rule("level_prefixed_body", "sentence", _level_prefixed_body),
+    rule("level_standing_body", "sentence", _level_standing_body),
+    rule("listed_department", "sentence", _listed_department),
+    rule("unit_department", "sentence", _unit_department),
+    rule("zone_abbreviation", "sentence", _zone_abbreviation),
+    rule("department_token", "sentence", _department_token),
+)
