@@ -57,6 +57,11 @@ class Lexicon:
         return None
 
     def is_official_title(self, title: str) -> bool:
+        # Leaders of state firms hold public office (国有…公司总经理, a state
+        # bank's 行长); their departments' staff (…投资开发部副主任) do not.
+        lead = _FIRM_LEADER.search(title)
+        if lead and _STATE_FIRM.search(title) and not re.search(r"[部处室科]$", title[: lead.start()]):
+            return True
         if not self.post_re.search(title) or self.is_person_title(title):
             return False
         # A post inside a business (集团…部副主任) is a job, not an office,
@@ -74,6 +79,25 @@ class Lexicon:
 def _words(name: str) -> frozenset[str]:
     """A whitespace-separated word list (``#`` lines are its header)."""
     return frozenset(w for ln in _lines(name) for w in ln.split())
+
+
+# Words that mark a state-owned firm in its name: state ownership said
+# outright, the municipal investment platforms (城投, 交投, 产投 ...), the
+# central bank, the state policy and commercial banks and the big central
+# state groups.  General knowledge of PRC state enterprise naming.
+_STATE_FIRM = re.compile(
+    r"国有|国资|国投|城投|交投|产投|水投|文旅投|城建投|建投|人民银行|中国银行|工商银行|"
+    r"农业银行|建设银行|交通银行|农业发展银行|国家开发银行|进出口银行|邮政储蓄银行|"
+    r"国家电网|南方电网|中国(?:石油|石化|移动|联通|电信|烟草|邮政|铁路|中铁|铁建|建筑|交建|中车)"
+)
+# The posts that lead a firm (or a branch of it), not one of its departments
+# (部, 处, 室, 科 right before the post).
+_FIRM_LEADER = re.compile(
+    r"(?:常务副|副)?(?:董事长|董事|总经理|总裁|行长|监事会主席|监事长|"
+    r"董事会秘书|总会计师|总经济师|总工程师|总指挥|书记)$"
+)
+# A nominee for a post (区长提名人选, 市长候选人) is printed with the post.
+_NOMINEE = r"(?:提名人选|候选人|人选)?"
 
 
 def _alt(words: list[str]) -> str:
@@ -118,8 +142,8 @@ def load_lexicon() -> Lexicon:
         person_posts=person,
         suffixes=tuple(sufs),
         abbreviations=abbr,
-        post_re=re.compile(rf"{variants}(?:{_alt(list(posts))})$"),
-        person_post_re=re.compile(rf"{variants}(?:{_alt(list(person))})$"),
+        post_re=re.compile(rf"{variants}(?:{_alt(list(posts))}){_NOMINEE}$"),
+        person_post_re=re.compile(rf"{variants}(?:{_alt(list(person))}){_NOMINEE}$"),
         admin=frozenset(admin),
         admin_major=frozenset(major),
         countries=frozenset(countries),
