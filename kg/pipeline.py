@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.graph import build_graph
+from kg.learn import LocalTagger, load_tagger
 from kg.model import Article, Entity, Mention
 from kg.pages import articles_from_document, repeated_lines
 from kg.read import ReadError, read_documents
@@ -69,6 +70,14 @@ class Result:
         )
 
 
+def get_learned(learned: str | None) -> LocalTagger | None:
+    """``"auto"``: the shipped model when it is there; ``"none"``/``None``: rules
+    only; else a model path."""
+    if learned in (None, "none"):
+        return None
+    return load_tagger(None if learned == "auto" else learned)
+
+
 def split_articles(docs: Sequence) -> list[Article]:
     furniture = repeated_lines([d.text for d in docs])
     articles: list[Article] = []
@@ -87,35 +96,60 @@ def _tokenizer(recognizer: Recognizer) -> Recognizer:
     return LacRecognizer()
 
 
-def _refine_batch(
-    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer, *, title_bodies: bool = False,
-    disabled: frozenset[str] = frozenset(),
-) -> list[list]:
+def analyze_texts(
+    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer | None = None,
+    *, title_bodies: bool = False, disabled: frozenset[str] = frozenset(),
+    probs: bool = False,
+) -> tuple[list[list], list[list], list | None]:
     """One recognition pass over ``texts`` (LAC tokens, engine spans), then
-    the refiner per sentence."""
+    the rules per sentence: ``(tokens, found, tag probabilities)`` per text
+    (probabilities only with ``probs`` and an engine that gives them)."""
     lex = load_lexicon()
-    spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
+    tok = tok or _tokenizer(recognizer)
+    probabilities = None
+    if probs and hasattr(tok, "analyze_full"):
+        spans, tokens, probabilities = tok.analyze_full(texts)  # type: ignore[attr-defined]
+    else:
+        spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
     if tok is not recognizer:
         spans = recognizer.recognize(texts)
-    return [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies, disabled=disabled)
-            for t, sp, tk in zip(texts, spans, tokens)]
+    found = [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies, disabled=disabled)
+             for t, sp, tk in zip(texts, spans, tokens)]
+    return tokens, found, probabilities
+
+
+def _refine_batch(
+    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer, *,
+    title_bodies: bool = False, learned: LocalTagger | None = None,
+    disabled: frozenset[str] = frozenset(),
+) -> list[list]:
+    """Rules, then (if given) the learned layer over their output."""
+    tokens, found, probs = analyze_texts(texts, recognizer, tok, title_bodies=title_bodies,
+                                         disabled=disabled, probs=learned is not None)
+    if learned is None:
+        return found
+    probs = probs or [None] * len(texts)
+    return [learned.apply(t, tk, fs, pr) for t, tk, fs, pr in zip(texts, tokens, found, probs)]
 
 
 def refine_texts(
-    texts: Sequence[str], recognizer: Recognizer, *, title_bodies: bool = False
+    texts: Sequence[str], recognizer: Recognizer, *, title_bodies: bool = False,
+    learned: str | None = "none", disabled: frozenset[str] = frozenset(),
 ) -> list[list]:
     """Recognise + refine bare sentences (no articles, no resolution).
 
     Used by the benchmarks: returns :class:`kg.refine.Found` lists with
     offsets into each text.
     """
-    return _refine_batch(texts, recognizer, _tokenizer(recognizer), title_bodies=title_bodies)
+    return _refine_batch(texts, recognizer, _tokenizer(recognizer), title_bodies=title_bodies,
+                         learned=get_learned(learned), disabled=disabled)
 
 
 def extract_mentions(
     articles: Sequence[Article],
     recognizer: Recognizer,
     *,
+    learned: LocalTagger | None = None,
     progress: Progress | None = None,
     disabled: frozenset[str] = frozenset(),
 ) -> list[Mention]:
@@ -125,7 +159,8 @@ def extract_mentions(
     for b in range(0, len(articles), _BATCH_ARTICLES):
         batch = articles[b : b + _BATCH_ARTICLES]
         sents = [s for a in batch for s in a.sentences]
-        found = _refine_batch([s.text for s in sents], recognizer, tok, disabled=disabled)
+        found = _refine_batch([s.text for s in sents], recognizer, tok, learned=learned,
+                              disabled=disabled)
         for s, fs in zip(sents, found):
             for f in fs:
                 mentions.append(Mention(
@@ -148,7 +183,7 @@ def build(
     home_city: str | None = None,
     aliases: str | Path | Mapping[str, str] | None = None,
     include_reporters: bool = False,
-    learned: str | None = None,
+    learned: str | None = "auto",
     recognizer: Recognizer | None = None,
     progress: Callable[[int], Progress] | None = None,
     rules_off: Iterable[str] = (),
@@ -163,7 +198,8 @@ def build(
     rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model)
     tick = progress(len(articles)) if progress else None
     off = check_names(set(rules_off))
-    mentions = extract_mentions(articles, rec, progress=tick, disabled=off)
+    mentions = extract_mentions(articles, rec, learned=get_learned(learned), progress=tick,
+                                disabled=off)
     alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
     # Corpus-level refine rules (re-typing, slogans) before resolution merges.
     home = home_city or infer_home_city(mentions)

@@ -101,6 +101,13 @@ class LacRecognizer:
     # -- words ---------------------------------------------------------
     def words(self, sentences: Sequence[str]) -> list[list[tuple[str, str]]]:
         """LAC's (word, tag) segmentation of each sentence."""
+        return self._run(sentences)[0]
+
+    def _run(
+        self, sentences: Sequence[str], *, emissions: bool = False
+    ) -> tuple[list[list[tuple[str, str]]], list[np.ndarray] | None]:
+        """Words per sentence and, if asked, LAC's per-character tag
+        probabilities (softmax of its emission scores, ``len x 49``)."""
         lac = self._lac
         out: list[list[tuple[str, str]] | None] = [None] * len(sentences)
         pieces: list[tuple[int, int, str]] = []  # (sentence idx, offset, chunk)
@@ -110,6 +117,7 @@ class LacRecognizer:
         # Sort by length so padding stays small; order restored below.
         order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][2]))
         results: dict[int, list[tuple[str, str]]] = {}
+        probs: dict[int, np.ndarray] = {}
         bs = self.batch_size if self.fix_lengths else 1
         for b in range(0, len(order), bs):
             idx = order[b : b + bs]
@@ -132,9 +140,21 @@ class LacRecognizer:
                     continue
                 tags = self._viterbi(logits[r, : len(t)], lac._transitions, len(t))
                 results[k] = self._decode(list(t), tags, lac._id2tag)
+                if emissions:
+                    e = logits[r, : len(t)].astype(np.float64)
+                    e = np.exp(e - e.max(axis=1, keepdims=True))
+                    probs[k] = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
         for k, (i, _off, _chunk) in enumerate(pieces):
             out[i] = (out[i] or []) + results[k]
-        return [o or [] for o in out]
+        words = [o or [] for o in out]
+        if not emissions:
+            return words, None
+        n_tags = len(lac._id2tag)
+        per: list[list[np.ndarray]] = [[] for _ in sentences]
+        for k, (i, _off, chunk) in enumerate(pieces):
+            per[i].append(probs.get(k, np.zeros((len(chunk), n_tags), np.float32)))
+        return words, [np.concatenate(p) if p else np.zeros((0, n_tags), np.float32)
+                       for p in per]
 
     def recognize(self, sentences: Sequence[str]) -> list[list[Span]]:
         spans: list[list[Span]] = []
@@ -150,9 +170,18 @@ class LacRecognizer:
 
     def analyze(self, sentences: Sequence[str]) -> tuple[list[list[Span]], list[list[Span]]]:
         """One pass giving both the NER spans and the word tokens (POS-tagged)."""
+        spans, tokens, _ = self.analyze_full(sentences, emissions=False)
+        return spans, tokens
+
+    def analyze_full(
+        self, sentences: Sequence[str], *, emissions: bool = True
+    ) -> tuple[list[list[Span]], list[list[Span]], list[np.ndarray] | None]:
+        """:meth:`analyze` plus LAC's per-character tag probabilities, which
+        the learned layer reads as features (one LAC pass for all three)."""
+        words_all, probs = self._run(sentences, emissions=emissions)
         spans: list[list[Span]] = []
         tokens: list[list[Span]] = []
-        for words in self.words(sentences):
+        for words in words_all:
             pos = 0
             row: list[Span] = []
             toks: list[Span] = []
@@ -164,4 +193,4 @@ class LacRecognizer:
                 pos += len(word)
             spans.append(row)
             tokens.append(toks)
-        return spans, tokens
+        return spans, tokens, probs

@@ -1,0 +1,138 @@
+"""Fit the learned layer on hand-annotated local news.
+
+The corpus (``../shared/corpus/localnews``: ``texts/*.txt`` and one gold JSON
+per batch, see its README) is read in place and never copied.  Each text goes
+through kg's own front half (read, split, sentences, LAC, rules), so the model
+is fitted on exactly what it will see at run time; the gold names, surfaces
+and titles are projected onto each sentence to give its tags.
+
+    python -m kg.learn.train [--corpus DIR] [--folds a,b,c,d] [-o kg/models/local-crf.crfsuite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from kg.learn import LABEL_OF, MODEL_PATH, TITLE, features, gold_spans
+
+log = logging.getLogger(__name__)
+
+#: L-BFGS settings chosen on the leave-provinces-out folds (kg/models/README.md).
+PARAMS = {"c1": 0.05, "c2": 0.02, "max_iterations": 200, "feature.possible_transitions": True}
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "localnews"
+
+
+def gold_items(file_entry: dict) -> list[tuple[str, str]]:
+    """(surface, label) for every printed form of every gold entity and title."""
+    items: list[tuple[str, str]] = []
+    for art in file_entry["articles"]:
+        for e in art["entities"]:
+            label = LABEL_OF.get(e["type"])
+            if label is None:
+                continue
+            for s in {e["name"], *e.get("surface", [])}:
+                items.append((s, label))
+            for t in e.get("titles", []):
+                items.append((t, TITLE))
+    return items
+
+
+def corpus_files(corpus: Path, folds: Sequence[str]) -> list[tuple[Path, dict]]:
+    out = []
+    for fold in folds:
+        gold = json.loads((corpus / f"{fold}.json").read_text(encoding="utf-8"))
+        for entry in gold["files"]:
+            out.append((corpus / "texts" / entry["file"], entry))
+    return out
+
+
+def examples(corpus: Path, folds: Sequence[str]) -> Iterator[tuple[list[dict], list[str]]]:
+    """(features, BIOES tags) per sentence of the given folds."""
+    from kg.pipeline import analyze_texts, split_articles
+    from kg.read import read_documents
+    from kg.recognize.crf import spans_to_tags
+    from kg.recognize.lac import LacRecognizer
+
+    lac = LacRecognizer()
+    for path, entry in corpus_files(corpus, folds):
+        docs, errors = read_documents([path])
+        if errors:
+            raise RuntimeError(f"{path}: {errors[0]}")
+        items = gold_items(entry)
+        sents = [s.text for a in split_articles(docs) for s in a.sentences]
+        tokens, found, probs = analyze_texts(sents, lac, probs=True)
+        for text, toks, fs, pr in zip(sents, tokens, found, probs):
+            tags = spans_to_tags(len(text), gold_spans(text, items), "BIOES")
+            yield features(text, toks, fs, pr), tags
+
+
+def fit(corpus: Path, folds: Sequence[str], out: Path, params: dict | None = None) -> Path:
+    import pycrfsuite
+
+    t0 = time.perf_counter()
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n = 0
+    for xseq, yseq in examples(corpus, folds):
+        trainer.append(xseq, yseq)
+        n += 1
+    trainer.set_params({**PARAMS, **(params or {})})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
+    os.close(fd)
+    trainer.train(tmp)
+    os.replace(tmp, out)
+    log.info("fitted %s on %d sentences of folds %s in %.0fs", out.name, n, ",".join(folds),
+             time.perf_counter() - t0)
+    return out
+
+
+def _fingerprint(corpus: Path, folds: Sequence[str], params: dict) -> str:
+    """Everything the fit depends on: the gold, the texts, kg's code and data."""
+    h = hashlib.sha256(json.dumps([sorted(folds), params], sort_keys=True).encode())
+    for path, _entry in corpus_files(corpus, folds):
+        h.update(path.read_bytes())
+    for fold in sorted(folds):
+        h.update((corpus / f"{fold}.json").read_bytes())
+    kg_root = Path(__file__).resolve().parents[1]
+    for p in sorted(kg_root.rglob("*")):
+        if p.suffix in (".py", ".txt", ".tsv") and "models" not in p.parts:
+            h.update(p.as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def cached_fit(corpus: Path, folds: Sequence[str], params: dict | None = None) -> Path:
+    from kg.recognize.lac import _cache_dir
+
+    params = {**PARAMS, **(params or {})}
+    out = _cache_dir() / "learn" / f"local-{_fingerprint(corpus, folds, params)}.crfsuite"
+    if not out.exists():
+        fit(corpus, folds, out, params)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="fit kg's learned layer on the local news corpus")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--folds", default="a,b,c,d")
+    ap.add_argument("-o", "--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not (args.corpus / "README.md").is_file():
+        print(f"kg.learn.train: no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    fit(args.corpus, args.folds.split(","), args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
