@@ -152,3 +152,46 @@ def test_no_official_made_of_function_words(lac, text):
 def test_missed_name_after_a_title_is_found(lac):
     f = _by_text(_refine(lac, "秘书长连晓明表示，要抓好落实。"))
     assert f["连晓明"].type == "official"
+
+
+def test_missed_name_after_a_group_title_is_found(lac):
+    f = _by_text(_refine(lac, "市领导连茂华、王力强参加。"))
+    assert f["连茂华"].type == "official" and f["连茂华"].titles == ["市领导"]
+
+
+def test_group_title_before_a_verb_makes_no_name(lac):
+    found = _refine(lac, "市领导高度重视，要求抓好落实。")
+    assert not [f for f in found if f.type in ("official", "person")]
+
+
+# Reading titles more widely -------------------------------------------------
+
+
+def test_acting_post_keeps_its_prefix(lac):
+    f = _by_text(_refine(lac, "县委副书记、代县长王建华主持会议。"))
+    assert f["王建华"].titles == ["县委副书记", "代县长"]
+
+
+def test_time_word_inside_a_body_name_but_not_a_date(lac):
+    f = _by_text(_refine(lac, "会上，市现代服务业产业园工委书记王建华发言。"))
+    assert f["王建华"].titles == ["市现代服务业产业园工委书记"]
+    f = _by_text(_refine(lac, "昨天副市长王建华出席会议。"))
+    assert f["王建华"].titles == ["副市长"]
+
+
+def test_space_between_title_and_name(lac):
+    f = _by_text(_refine(lac, "县委书记 王建华出席会议。"))
+    assert f["王建华"].titles == ["县委书记"]
+    f = _by_text(_refine(lac, "会议由县委书记主持。 王建华出席会议。"))
+    assert f["王建华"].titles == []
+
+
+def test_name_missed_inside_a_list_of_names(lac):
+    f = _by_text(_refine(lac, "县领导陈国强、李正华、毛跃、王仕平出席。"))
+    for name in ("陈国强", "毛跃", "王仕平"):
+        assert f[name].titles == ["县领导"], name
+
+
+def test_place_inside_a_list_of_names_is_no_name(lac):
+    found = _refine(lac, "王建华、黄山、李国庆等到访。")
+    assert all(not (f.text == "黄山" and f.type in ("person", "official")) for f in found)

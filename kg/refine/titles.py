@@ -33,7 +33,7 @@ _LEVEL_BODY = re.compile(
 _TITLE_PARTS = frozenset(
     "副 常务 常务副 党组 党委 党工委 常委 宣传 组织 统战 纪检 监察 政法 "
     "市委 省委 县委 区委 旗委 州委 盟委 地委 镇党委 市政府 省政府 人大 政协 人大常委会 "
-    "总 首席 执行 专职".split()
+    "总 首席 执行 专职 代 代理 原".split()  # 代市长: acting, 原: former
 )
 # Words a title never runs across; 兼 joins two titles (副市长兼公安局长).
 _STOP = frozenset("会议 仪式 活动 工作 时 上 中 和 及 与 等 的 在 为 是 由 对 向 将 兼".split())
@@ -45,6 +45,13 @@ def _is_post(text: str, lex: Lexicon) -> bool:
 
 
 _WALK_TAGS = frozenset({"n", "vn", "v", "nz", "a", "j", "m", "ORG", "LOC", "nt", "an", "f"})
+# A "time" word with no date in it is a word of a body's name to the tagger
+# (市|现代|服务业|产业园工委书记); a date (昨天, 3月) never is.
+_DATE = re.compile(r"[0-9０-９年月日号时天晚早午]")
+
+
+def _walkable(t: Span) -> bool:
+    return t.label in _WALK_TAGS or (t.label == "TIME" and not _DATE.search(t.text))
 _MAX_GROUP = 7
 
 
@@ -85,7 +92,7 @@ def _group_before(tokens: Sequence[Span], j: int, lex: Lexicon) -> tuple[list[Sp
         t = tokens[k]
         # A place name the tagger took for a person (江东|长江科技城…党工委).
         glued_name = t.label == "PER" and tokens[k + 1].label in ("ORG", "LOC")
-        if (t.label not in _WALK_TAGS and not glued_name) or t.text in _STOP:
+        if (not _walkable(t) and not glued_name) or t.text in _STOP:
             break
         cands.insert(0, k)
         k -= 1
@@ -113,6 +120,8 @@ def _title_before(
 ) -> tuple[list[Span], Span | None]:
     """Titles printed right before token index ``k`` (exclusive), and the
     group title when one is printed there instead."""
+    if k >= 1 and not tokens[k - 1].text.strip():
+        k -= 1  # 县委书记 王某: a space printed between title and name
     group_title = _group_at(tokens, k)
     if group_title is not None:
         return [], group_title
@@ -150,6 +159,7 @@ def _title_after(tokens: Sequence[Span], k: int, lex: Lexicon) -> list[Span]:
 
 # A list closed by its group title: 王某、李某等市领导 (等领导: no title).
 _GROUP_AFTER = re.compile(rf"等(?:我|本)?(?:({_GROUP})|(?:有关|相关)?领导)")
+_GROUP_END = re.compile(rf"{_GROUP}$")
 _LIST_SEP = ("、", "，", ",")
 
 
@@ -158,12 +168,43 @@ def _is_post_word(text: str, lex: Lexicon) -> bool:
     return bool(lex.post_re.fullmatch(text) or lex.person_post_re.fullmatch(text))
 
 
+_MIDDLE = re.compile(r"、([\u4e00-\u9fff]{2,3})、")
+
+
+def _missed_list_members(
+    text: str, found: Sequence[Found], tokens: Sequence[Span], lex: Lexicon
+) -> list[Found]:
+    """县领导A、B、毛某、C: an item between two names of a 、-list that looks
+    like a name (surname, given name, no place or body word) is a name the
+    tagger missed."""
+    people = sorted((f for f in found if f.type == "person"), key=lambda f: f.start)
+    out: list[Found] = []
+    for a, b in zip(people, people[1:]):
+        m = _MIDDLE.fullmatch(text, a.end, b.start)
+        if not m:
+            continue
+        s, e = m.span(1)
+        if any(f.start < e and f.end > s for f in found):
+            continue
+        inside = [t for t in tokens if t.start < e and t.end > s]
+        if (
+            not any(t.start == s for t in inside)
+            or any(t.label in ("LOC", "ORG", "ns", "nt", "nz") for t in inside)
+            or not _looks_like_name(m.group(1), s, tokens, lex)
+        ):
+            continue
+        out.append(Found(s, e, m.group(1), "person"))
+    return out
+
+
 def attach_titles(
     text: str, found: list[Found], tokens: Sequence[Span], lex: Lexicon
 ) -> None:
     """Fill ``titles``/``type`` of person mentions in place (and drop the
     "people" that are posts read as names)."""
     found[:] = [f for f in found if not (f.type == "person" and _is_post_word(f.text, lex))]
+    found.extend(_missed_list_members(text, found, tokens, lex))
+    found.sort(key=lambda f: (f.start, f.end))
     start_idx = {t.start: i for i, t in enumerate(tokens)}
     end_idx = {t.end: i for i, t in enumerate(tokens)}
     people = [f for f in found if f.type == "person"]
@@ -253,7 +294,11 @@ def names_after_titles(
     taken = [(f.start, f.end) for f in found]
     out: list[Found] = []
     for tok in tokens:
-        if tok.label == "w" or not (lex.post_re.fullmatch(tok.text) or lex.person_post_re.fullmatch(tok.text)):
+        if tok.label == "w":
+            continue
+        post = lex.post_re.fullmatch(tok.text) or lex.person_post_re.fullmatch(tok.text)
+        # A group title is a title too (市领导|连|茂君).
+        if not post and not (tok.text.endswith("领导") and _GROUP_END.search(text, 0, tok.end)):
             continue
         start = tok.end
         for n in (3,):  # two-character words after a title are too often not names
