@@ -195,3 +195,11 @@ def test_name_missed_inside_a_list_of_names(lac):
 def test_place_inside_a_list_of_names_is_no_name(lac):
     found = _refine(lac, "王建华、黄山、李国庆等到访。")
     assert all(not (f.text == "黄山" and f.type in ("person", "official")) for f in found)
+
+
+def test_posts_abroad_and_in_associations_are_no_office():
+    lex = load_lexicon()
+    assert not lex.is_official_title("英国皇家学会副主席")
+    assert not lex.is_official_title("青山市摄影家协会副主席")
+    assert lex.is_official_title("青山市政协副主席")
+    assert lex.is_official_title("青山市摄影家协会党委书记")

@@ -64,9 +64,13 @@ class Lexicon:
             return True
         if not self.post_re.search(title) or self.is_person_title(title):
             return False
+        # A post abroad (英国…学会副主席) holds no Chinese public office.
+        if any(title.startswith(c) for c in self.countries if c != "中国"):
+            return False
         # A post inside a business (集团…部副主任) is a job, not an office,
         # except its party posts (党委书记).
-        if re.search(r"公司|集团|银行|企业|工厂|厂(?!长)", title):
+        # Associations and societies (协会, 学会, 商会) are no public bodies either.
+        if re.search(r"公司|集团|银行|企业|工厂|厂(?!长)|协会|学会|商会|研究会|促进会|基金会", title):
             return bool(re.search(r"党委|党组|党支部|党总支|纪委|书记", title))
         return True
 
