@@ -5,7 +5,7 @@ mention (that is :mod:`kg.refine.document`, run before it).  Two stages of
 named rules (:mod:`kg.refine.rules`), each switchable by name:
 
 - :data:`NAME_RULES` rewrite each name to its base form, in order: national
-  abbreviations (央行 = 中国人民银行), 我市X, the home city (青山 = 青山市,
+  abbreviations (央行 = 中国人民银行), the home city (青山 = 青山市,
   市城投集团 = 青山市城投集团; inferred when not given), X地区, bare stems of
   places the corpus also spells with 市/省 (嘉兴 = 嘉兴市);
 - :data:`MERGE_RULES` join names of one article: X(Y) bracket aliases and
@@ -95,22 +95,44 @@ _FIRM_TAIL = re.compile(
 
 
 _LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司|集团|公司)$")
-_REGION_PREFIX = re.compile(r"^(?:中国|浙江|江苏|上海|北京|广东|深圳|杭州|嘉兴|[\u4e00-\u9fff]{2}[省市])")
+def _region_prefix(name: str, lex: Lexicon) -> int:
+    """Length of the region a firm's name starts with (浙江, 浙江省, 青山市,
+    中国): a province or prefecture of the gazetteer, a county-level city or
+    county by its full name, or a country."""
+    for k in range(min(len(name) - 2, 8), 1, -1):
+        head = name[:k]
+        if (head in lex.regions or head in lex.countries
+                or (head in lex.admin and head[-1] in "市县")):
+            return k
+    return 0
 
 
-def firm_core(name: str) -> str:
+def firm_core(name: str, lex: Lexicon | None = None) -> str:
     """浙江光明纸业股份有限公司 -> 光明纸业 (region and legal form dropped)."""
     core = _LEGAL_FORM.sub("", name)
-    return _REGION_PREFIX.sub("", core) if len(core) > 4 else core
+    if len(core) <= 4:
+        return core
+    return core[_region_prefix(core, lex or load_lexicon()):]
 
 
-def is_firm_short_form(short: str, long: str) -> bool:
+def is_firm_short_form(short: str, long: str, lex: Lexicon | None = None) -> bool:
     """光明纸业 / 光明公司 / 光明 of 浙江光明纸业股份有限公司."""
-    s, lg = firm_core(short), firm_core(long)
+    s, lg = firm_core(short, lex), firm_core(long, lex)
     return len(s) >= 2 and s in lg and len(short) < len(long)
 
 
 _ZONE_TAIL = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:科创区|新区|园区|片区|开发区|产业园|科技城|区|园)$")
+
+
+# Words a short form may leave out of the middle of a name.
+_FILLERS = frozenset({"人民", "有限", "股份", "有限责任", "中心", "综合", "有限公司", "股份有限公司",
+                      "有限责任公司", "公司", "集团", "集团有限公司"})
+
+
+def _filler(cut: str) -> bool:
+    """A piece a short form may leave out: a filler word, a legal form, or a
+    bracketed aside (城北路(甲段)改造工程)."""
+    return cut in _FILLERS or bool(re.fullmatch(r"[（(][^）)]*[）)]", cut))
 
 
 def is_short_form(short: str, long: str) -> bool:
@@ -126,6 +148,13 @@ def is_short_form(short: str, long: str) -> bool:
         return False
     if long.endswith(short) and len(short) >= 3 and len(long) - len(short) >= 3:
         return True
+    # 北京大学 / 北京师范大学, 中国银行 / 中国农业银行: the long name with one
+    # piece cut from its middle, keeping a whole kind-word, is another name.
+    # Only a filler word may go (平湖市第一医院 of …第一人民医院).
+    if any(long.startswith(short[:k]) and long.endswith(short[k:])
+           and not _filler(long[k : len(long) - len(short) + k])
+           for k in range(1, len(short) - 1)):
+        return False
     return short[0] == long[0] and _is_subsequence(short, long)
 
 
@@ -140,14 +169,6 @@ class ResolveContext:
 def _abbreviation(name: str, family: str, ctx: ResolveContext) -> str | None:
     """央行 -> 中国人民银行: the national short forms of kg/data/abbreviations.tsv."""
     return ctx.lex.abbreviations.get(name)
-
-
-def _our_prefix(name: str, family: str, ctx: ResolveContext) -> str | None:
-    """我市X -> 市X: "our city's" is no part of a name."""
-    if family == "person":
-        return None
-    new = re.sub(r"^我(?=[市省县区])", "", name)
-    return new if new != name else None
 
 
 def _home_city(name: str, family: str, ctx: ResolveContext) -> str | None:
@@ -179,7 +200,6 @@ def _place_stem(name: str, family: str, ctx: ResolveContext) -> str | None:
 #: name rules: (name, family, ctx) -> the new base name, or None.
 NAME_RULES: tuple[Rule, ...] = (
     rule("abbreviation", "resolve", _abbreviation),
-    rule("our_prefix", "resolve", _our_prefix),
     rule("home_city", "resolve", _home_city),
     rule("region_suffix", "resolve", _region_suffix),
     rule("place_stem", "resolve", _place_stem),
@@ -189,6 +209,8 @@ NAME_RULES: tuple[Rule, ...] = (
 def _base_name(text: str, family: str, ctx: ResolveContext, rules: Sequence[Rule],
                trace: Counter | None = None) -> str:
     name = re.sub(r"\s+", "", text)
+    if family != "person":
+        name = re.sub(r"^我(?=[市省县区])", "", name)  # 我市X: "our city's" X
     for r in rules:
         new = r.fn(name, family, ctx)
         if new is not None and new != name:
@@ -208,7 +230,7 @@ def _short_form(a: str, b: str, fam: str, lex: Lexicon) -> bool:
 def _firm_short_form(a: str, b: str, fam: str, lex: Lexicon) -> bool:
     """光明纸业 / 光明公司 of 浙江光明纸业股份有限公司 (same article)."""
     return (fam == "org" and lex.suffix_type(b) == "company"
-            and lex.suffix_type(a) != "organization" and is_firm_short_form(a, b))
+            and lex.suffix_type(a) != "organization" and is_firm_short_form(a, b, lex))
 
 
 def _bracket_alias(a: str, b: str, fam: str, lex: Lexicon) -> bool:

@@ -64,6 +64,29 @@ def _key(f: Found) -> tuple:
     return (f.start, f.end, f.type, tuple(f.titles))
 
 
+_VERBISH = frozenset({"v", "vd", "d", "ad", "p", "c", "r", "u", "xc"})
+
+
+def _verb_head(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """表示|党委, 也是|临江市委, 作为|…项目: a name never starts with a verb,
+    adverb, preposition or pronoun token; the rest stays when it is still
+    two characters or more, else the mention goes."""
+    by_start = {t.start: t for t in ctx.tokens}
+    out = []
+    for f in found:
+        start = f.start
+        while (f.type not in ("person", "official") and (t := by_start.get(start)) is not None
+               and t.label in _VERBISH and t.end < f.end):
+            start = t.end
+        if start != f.start:
+            if f.end - start < 2:
+                continue
+            f = Found(start, f.end, ctx.text[start : f.end], f.type, f.titles, f.title_spans,
+                      f.official_marker)
+        out.append(f)
+    return out
+
+
 def _names_after_titles(ctx: SentenceContext, found: list[Found]) -> list[Found]:
     """…主席|连|小敏: a person the tagger missed right after a title."""
     return [*found, *names_after_titles(ctx.text, ctx.tokens, found, ctx.lex)]
@@ -94,40 +117,6 @@ def _strip_our_city(ctx: SentenceContext, found: list[Found]) -> list[Found]:
     return out
 
 
-def _type_lists(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """A "person" listed among companies (星河、晶华、唯酷、麦凯莱等) is one."""
-    text = ctx.text
-    runs: list[list[Found]] = []
-    for f in found:
-        if runs and text[runs[-1][-1].end : f.start] in ("、", "和", "及", "与"):
-            runs[-1].append(f)
-        else:
-            runs.append([f])
-    for run in runs:
-        firms = sum(1 for f in run if f.type == "company")
-        if len(run) >= 3 and firms * 2 >= len(run):
-            for f in run:
-                if f.type == "person" and not f.titles:
-                    f.type = "company"
-    return found
-
-
-_UNIT = re.compile(r"(?:临时党支部|党支部|党总支|临时党委|指挥部|党群服务中心)")
-
-
-def _project_units(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """A project's party branch or headquarters is an organisation
-    (…信息港项目|临时党支部)."""
-    text = ctx.text
-    out = list(found)
-    for f in found:
-        if f.type == "project":
-            m = _UNIT.match(text, f.end)
-            if m:
-                out.append(Found(f.start, m.end(), text[f.start : m.end()], "organization"))
-    return out
-
-
 _WORK = re.compile(r"《[^》]*》|中国特色社会主义|中国式现代化|中国梦")
 _QUOTE = re.compile(r"[“\"「‘]([^”\"」’]{1,30})[”\"」’]")
 
@@ -140,22 +129,30 @@ def _drop_in_works(ctx: SentenceContext, found: list[Found]) -> list[Found]:
 
 
 def _drop_quoted(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """Inside quotes (“观星台”, “田园五镇”) only names with a telling suffix
-    are places or bodies: quotes mark slogans, brands and campaigns."""
+    """A name that is only part of a short quoted phrase (“崇山向善”,
+    “星河故里系列”, “名师带徒·匠心传承”) is a word of a slogan, brand or
+    campaign; a name that is the whole quote (“紫禁城”) or carries a telling
+    suffix (“青山县人民医院”) stays, and long quotes are speech."""
     lex = ctx.lex
-    quotes = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(ctx.text)]
-    return [f for f in found if not (
-        f.type in ("place", "company", "organization")
-        and any(a <= f.start and f.end <= b for a, b in quotes)
-        and not (lex.suffix_type(f.text) or lex.is_admin_unit(f.text)))]
+    quotes = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(ctx.text)
+              if len(m.group(1)) <= _SLOGAN_MAX]
+    keep = []
+    for f in found:
+        # 荣获“青山百杰”, 入选“星光榜”: a quoted honour is no entity.
+        if (f.start, f.end) in quotes and _HONOUR.search(ctx.text, 0, max(f.start - 1, 0)):
+            continue
+        inside = [(a, b) for a, b in quotes if a <= f.start and f.end <= b and (a, b) != (f.start, f.end)]
+        if inside and (f.type in ("person", "official")
+                       or not (lex.suffix_type(f.text) or lex.is_admin_unit(f.text)
+                               or f.text in lex.abbreviations)):
+            continue
+        keep.append(f)
+    return keep
 
 
-def _drop_quoted_person(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """A "name" inside a quoted slogan (“名师带徒·匠心传承”) is a word of it."""
-    quotes = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(ctx.text)]
-    return [f for f in found if not (
-        f.type == "person"
-        and any(a <= f.start and f.end <= b and (b - a) >= len(f.text) + 3 for a, b in quotes))]
+_SLOGAN_MAX = 12
+# What an honour's quote follows: the verb, or the previous honour (“A”“B”).
+_HONOUR = re.compile(r"(?:获|获得|荣获|喜获|评为|评选为|授予|入选|当选|被评|称号|[”\"])[“\"]?$")
 
 
 def _drop_inside_titles(ctx: SentenceContext, found: list[Found]) -> list[Found]:
@@ -180,18 +177,14 @@ def _drop_inside_titles(ctx: SentenceContext, found: list[Found]) -> list[Found]
                     owner.titles[i] = post
                     owner.title_spans[i] = (f.end, b)
             keep.append(f)
-    return keep
-
-
-def _official_needs_office(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """An "official" whose titles hold no public office (after a company name
-    was cut out of them) is a person."""
-    for f in found:
+    # Titles cut down to the job: an "official" whose titles now hold no
+    # public office is a person.
+    for f in keep:
         if f.type == "official" and not f.official_marker and not any(
-            ctx.lex.is_official_title(t) for t in f.titles
+            lex.is_official_title(t) for t in f.titles
         ):
             f.type = "person"
-    return found
+    return keep
 
 
 SENTENCE_RULES: tuple[Rule, ...] = (
@@ -199,13 +192,10 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     *PROJECT_RULES,
     rule("names_after_titles", "sentence", _names_after_titles),
     rule("strip_our_city", "sentence", _strip_our_city),
-    rule("project_units", "sentence", _project_units),
+    rule("verb_head", "sentence", _verb_head),
     rule("flat_overlaps", "sentence", _flat),
     rule("drop_in_works", "sentence", _drop_in_works),
     rule("drop_quoted", "sentence", _drop_quoted),
-    rule("drop_quoted_person", "sentence", _drop_quoted_person),
     rule("attach_titles", "sentence", _attach_titles),
-    rule("type_lists", "sentence", _type_lists),
     rule("drop_inside_titles", "sentence", _drop_inside_titles),
-    rule("official_needs_office", "sentence", _official_needs_office),
 )

@@ -8,7 +8,6 @@ only decides which names are one entity.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -40,29 +39,6 @@ def _person_place_stem(ctx: DocumentContext, mentions: list[Mention]) -> list[Me
     return out
 
 
-# What may follow a brand inside its firm's name (星河|科技, 恒拓|新材料…).
-_FIRM_REST = re.compile(
-    r"^(?:[（(]|科技|集团|实业|控股|股份|能源|纸业|物流|电子|新能源|新材料|投资|光电|动力|有限|公司"
-    r"|项目|产业|国际|智能|化学|化工|电气|机械|医药|生物|数据|信息|网络)"
-)
-
-
-def _person_firm_head(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
-    """A "person" that heads a company or project name printed elsewhere
-    (恒拓 of 恒拓新材料有限公司) is that company's short name."""
-    firms = {m.text: m.type for m in mentions if m.type in ("company", "organization", "project")}
-    out = []
-    for m in mentions:
-        if m.type == "person" and not m.titles:
-            heads = [t for f, t in firms.items()
-                     if f.startswith(m.text) and len(f) > len(m.text) + 1
-                     and _FIRM_REST.match(f[len(m.text):])]
-            if heads:
-                m = replace(m, type="organization" if heads == ["organization"] else "company")
-        out.append(m)
-    return out
-
-
 def _home_slogan(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
     """金青山, 平安青山: a word before the home city's bare name is a slogan,
     not a place (unless the word is a region, country or named unit)."""
@@ -80,7 +56,6 @@ def _home_slogan(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]
 
 DOCUMENT_RULES: tuple[Rule, ...] = (
     rule("person_place_stem", "document", _person_place_stem),
-    rule("person_firm_head", "document", _person_firm_head),
     rule("home_slogan", "document", _home_slogan),
 )
 

@@ -74,29 +74,6 @@ def is_noise(text: str, lex: Lexicon) -> bool:
 _ORG_LABELS = {"COMPANY": "ORG", "GOV": "ORG"}
 
 
-def _nz_by_suffix(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
-    """A bare proper noun (``nz``) with an organisation or place suffix is
-    one (星河纸业有限公司 -> ORG); a department (内分泌科, or an ``nz`` right
-    after an organisation: 医院|内分泌科) is not."""
-    out: list[Span] = []
-    prev: Span | None = None
-    for s in spans:
-        label = _ORG_LABELS.get(s.label, s.label)
-        if label == "nz":
-            after_org = prev is not None and prev.end == s.start and prev.label == "ORG"
-            typ = ctx.lex.suffix_type(s.text)
-            if after_org or re.search(r"(?:科|室|组)$", s.text):
-                pass
-            elif typ in ("company", "organization"):
-                s = Span(s.start, s.end, "ORG", s.text)
-            elif typ == "place":
-                s = Span(s.start, s.end, "LOC", s.text)
-        out.append(s)
-        if label in ("PER", "LOC", "ORG"):
-            prev = Span(s.start, s.end, label, s.text)
-    return out
-
-
 def _named_only(spans: list[Span]) -> list[Span]:
     """PER, LOC and ORG spans only (the CLUENER-style CRF's COMPANY/GOV are ORG)."""
     out = []
@@ -104,22 +81,6 @@ def _named_only(spans: list[Span]) -> list[Span]:
         label = _ORG_LABELS.get(s.label, s.label)
         if label in ("PER", "LOC", "ORG"):
             out.append(Span(s.start, s.end, label, s.text))
-    return out
-
-
-def _word_before_county(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
-    """西联南湖区: a word the tagger glued before a full county name is cut off."""
-    out = []
-    for sp in spans:
-        if sp.label == "LOC":
-            text = sp.text
-            for k in range(1, len(text) - 2):
-                tail = text[k:]
-                if (len(tail) >= 3 and tail in ctx.lex.admin and tail[-1] in "省市县区"
-                        and not _whole_unit(text[:k], ctx.lex) and text[:k] not in ctx.lex.admin):
-                    sp = Span(sp.start + k, sp.end, "LOC", tail)
-                    break
-        out.append(sp)
     return out
 
 
@@ -137,21 +98,6 @@ def _glued_orgs(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for sp in spans:
         out.extend(split_glued(sp, ctx.lex) if sp.label == "ORG" else [sp])
-    return out
-
-
-def _level_prefix(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
-    """市|政协 -> 市政协: a body whose level the tagger split off."""
-    tok_by_end = {t.end: t for t in ctx.tokens}
-    out = []
-    for s in spans:
-        lvl = tok_by_end.get(s.start)
-        if (
-            s.label == "ORG" and lvl is not None and lvl.text in ("市", "省", "县", "区", "镇")
-            and lvl.label in ("n", "f", "q")
-        ):
-            s = Span(lvl.start, s.end, "ORG", ctx.text[lvl.start : s.end])
-        out.append(s)
     return out
 
 
@@ -241,10 +187,18 @@ def _grow(ctx: SentenceContext, spans: list[Span],
     return out
 
 
+_AMOUNT = re.compile(r"[\d０-９一二三四五六七八九十百千万亿两几多数逾超近约]")
+
+
 def _firm_word_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
-    if s.label == "ORG" and nxt.text in ctx.lex.firm_words and ctx.lex.suffix_type(s.text) is None:
-        return Span(s.start, nxt.end, "ORG", ctx.text[s.start : nxt.end])
-    return None
+    if not (s.label == "ORG" and nxt.text in ctx.lex.firm_words
+            and ctx.lex.suffix_type(s.text) is None):
+        return None
+    # 星河投资50亿元, 星河控股了…: the word is the verb of the sentence.
+    after = ctx.text[nxt.end : nxt.end + 1]
+    if nxt.label in ("v", "vd") and (not after or _AMOUNT.match(after) or after in "了过的"):
+        return None
+    return Span(s.start, nxt.end, "ORG", ctx.text[s.start : nxt.end])
 
 
 def _firm_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
@@ -314,11 +268,8 @@ def _cut_body(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
 
 
 SPAN_RULES: tuple[Rule, ...] = (
-    rule("nz_by_suffix", "span", _nz_by_suffix),
-    rule("word_before_county", "span", _word_before_county),
     rule("unit_in_unit", "span", _unit_in_unit),
     rule("glued_orgs", "span", _glued_orgs),
-    rule("level_prefix", "span", _level_prefix),
     rule("bracketed_region", "span", _bracketed_region),
     rule("brand_before_firm", "span", _brand_before_firm),
     rule("slogan_place", "span", _slogan_place),
@@ -335,15 +286,11 @@ def merge_spans(
     text: str, spans: Sequence[Span], tokens: Sequence[Span], lex: Lexicon,
     *, disabled: Collection[str] = frozenset(), trace: Counter | None = None,
 ) -> list[Span]:
-    """Repair the tagger's spans with the span rules, in order; only
-    PER/LOC/ORG spans come out."""
+    """Repair the tagger's PER/LOC/ORG spans with the span rules, in order
+    (other labels, LAC's ``nz`` proper nouns included, are left out)."""
     ctx = SentenceContext(text, tokens, lex)
-    cur = sorted(spans, key=lambda s: (s.start, s.end))
-    first, rest = SPAN_RULES[0], SPAN_RULES[1:]  # nz typing, before the label filter
-    for r in active((first,), disabled):
-        cur = _traced(r, ctx, cur, trace)
-    cur = _named_only(cur)
-    for r in active(rest, disabled):
+    cur = _named_only(list(spans))
+    for r in active(SPAN_RULES, disabled):
         cur = _traced(r, ctx, cur, trace)
     return cur
 
@@ -360,15 +307,17 @@ _JOINER = re.compile(r"(?:交由|委托|联合|携手|会同|牵头)")
 
 
 def split_glued(sp: Span, lex: Lexicon) -> list[Span]:
-    """青山市人民政府交由城投集团 -> two organisations."""
-    m = _JOINER.search(sp.text)
-    if sp.label != "ORG" or not m:
+    """青山市人民政府交由城投集团 -> two organisations; a name that merely
+    contains a joiner word (联合国, 星河联合银行) stays whole."""
+    if sp.label != "ORG":
         return [sp]
-    left, right = sp.text[: m.start()], sp.text[m.end() :]
-    if lex.suffix_type(left) and lex.suffix_type(right):
-        return [Span(sp.start, sp.start + m.start(), "ORG", left),
-                Span(sp.start + m.end(), sp.end, "ORG", right)]
-    return []
+    for m in _JOINER.finditer(sp.text):
+        left, right = sp.text[: m.start()], sp.text[m.end() :]
+        if (len(left) >= 3 and len(right) >= 3
+                and lex.suffix_type(left) and lex.suffix_type(right)):
+            return [Span(sp.start, sp.start + m.start(), "ORG", left),
+                    Span(sp.start + m.end(), sp.end, "ORG", right)]
+    return [sp]
 
 
 def _whole_unit(name: str, lex: Lexicon) -> bool:
@@ -394,10 +343,6 @@ def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
 
 # -- type rules: (span, text, lex) -> drop? -----------------------------------
 _ADDRESS = re.compile(r"(?:老师|师傅|阿姨|大爷|大妈|同志|先生|女士|总|哥|姐|某)$")
-_NOT_A_COUNTY = re.compile(
-    r"(?:[一二三四五六七八九十百千万两几多]+|优秀|百强|千强|示范|先进|重点|强|大|小|全|各|本|该|外|邻"
-    r"|兄弟|周边|贫困|山区|试点|样板|标杆)[省市县区]"
-)
 _PROVINCE_ABBR = frozenset("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台")
 _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精神|品牌|好礼|制造)$")
 
@@ -431,13 +376,63 @@ def _drop_address_form(sp: Span, text: str, lex: Lexicon) -> bool:
 
 
 def _drop_province_abbr(sp: Span, text: str, lex: Lexicon) -> bool:
-    """浙沪, 苏浙沪: a region spoken of, not a named place."""
-    return sp.label != "PER" and all(c in _PROVINCE_ABBR for c in text)
+    """浙沪, 苏浙沪: provinces' one-character abbreviations strung together are
+    a region spoken of, not a named place (a province's own name such as
+    辽宁, or a brand the tagger calls ORG, is a name)."""
+    return (sp.label == "LOC" and all(c in _PROVINCE_ABBR for c in text)
+            and text not in lex.admin and text not in lex.countries)
 
 
-def _drop_not_a_county(sp: Span, text: str, lex: Lexicon) -> bool:
-    """优秀县, 百强县, 五县: a county-level suffix on a word that is no county."""
-    return sp.label != "PER" and bool(_NOT_A_COUNTY.fullmatch(text))
+# 百强县, 五村, 富裕村, 文明村: a number or a quality before a unit word
+# classifies units; it names none.
+_NOT_A_UNIT = re.compile(
+    r"(?:[一二三四五六七八九十百千万两几多数各全本该邻外]+|优秀|百强|千强|示范|先进|重点|强|大|小"
+    r"|兄弟|周边|贫困|山区|试点|样板|标杆|富裕|落后|后进|文明|美丽|和美|特色|薄弱|空壳|经济强|弱"
+    r"|小康|生态|卫生|平安|民主法治|幸福)"
+    r"(?:省|市|县|区|村|镇|乡|社区|街道)"
+)
+
+
+def _drop_not_a_unit(sp: Span, text: str, lex: Lexicon) -> bool:
+    """百强县, 五县, 五村, 富裕村, 文明村: a number or a quality plus a unit word
+    is a kind of unit, not a named one."""
+    return sp.label != "PER" and bool(_NOT_A_UNIT.fullmatch(text))
+
+
+# 现代化工厂, 智能车间, 企业核心竞争力: a generic qualifier and a kind, or an
+# abstract quality, named by what it is.
+_GENERIC_FIRM = re.compile(
+    r"^(?:(?:现代化|现代|智能化|智能|智慧|数字化|数字|大型|中型|小型|新型|绿色|标准化|规模化|龙头|骨干|"
+    r"优质|本地|外地|民营|国有|中小|小微|重点|知名|优秀)"
+    r"(?:工厂|车间|企业|公司|厂房|农场|园区|基地|商场|超市|银行|医院|学校)"
+    r"|(?:企业|行业|产业|城市|区域|乡村|经济)[\u4e00-\u9fff]{0,4}"
+    r"(?:竞争力|能力|水平|实力|活力|动力|体系|机制|环境|质量|效益|效率|能级|品质|形象))$"
+)
+
+
+def _drop_generic_firm(sp: Span, text: str, lex: Lexicon) -> bool:
+    """现代化工厂, 企业核心竞争力: a generic qualifier plus a kind of firm, or an
+    abstract quality, is no organisation."""
+    return sp.label != "PER" and bool(_GENERIC_FIRM.match(text))
+
+
+_EDGE_PUNCT = re.compile(r"^[^\w（(《“]|[^\w）)》”]$|/")
+
+
+def _drop_edge_punct(sp: Span, text: str, lex: Lexicon) -> bool:
+    """文/, 图/: a span with a slash or punctuation at its edge is a byline or
+    a cut, not a name."""
+    return bool(_EDGE_PUNCT.search(text))
+
+
+# Events are not entities (conventions): cups, contests, fairs, forums, festivals.
+_EVENT = re.compile(r"(?:杯|大赛|比赛|联赛|锦标赛|运动会|博览会|展销会|交易会|论坛|峰会|艺术节|文化节|旅游节|音乐节)$")
+
+
+def _drop_event(sp: Span, text: str, lex: Lexicon) -> bool:
+    """星河银行杯, 青山文化节: a cup, contest, fair, forum or festival is an
+    event, not an organisation or place."""
+    return sp.label != "PER" and bool(_EVENT.search(text))
 
 
 def _drop_not_a_firm(sp: Span, text: str, lex: Lexicon) -> bool:
@@ -460,8 +455,11 @@ TYPE_RULES: tuple[Rule, ...] = (
     rule("long_person", "type", _drop_long_person),
     rule("address_form", "type", _drop_address_form),
     rule("province_abbr", "type", _drop_province_abbr),
-    rule("not_a_county", "type", _drop_not_a_county),
     rule("not_a_firm", "type", _drop_not_a_firm),
+    rule("not_a_unit", "type", _drop_not_a_unit),
+    rule("generic_firm", "type", _drop_generic_firm),
+    rule("edge_punct", "type", _drop_edge_punct),
+    rule("event_name", "type", _drop_event),
 )
 
 
@@ -502,12 +500,6 @@ _BODY = re.compile(
     r"(?:^|(?<=[，。、；：“\s（(]))([省市县区镇](?:[^\s，。、；：“”（）()的在是为]{2,10}?)"
     r"(?:局|厅|委员会|管委会|办公室|办))(?=[、，。；和与及\s）)要将已正在对把向为是]|$|等|分别|负责|联合|召开|发布|公布|牵头|主办|承办|组织|开展|印发|出台|表示|指出|介绍)"
 )
-# Departments in a list (公安局、建设局、人社局等): short names the tagger splits.
-_LISTED_BODY = re.compile(
-    r"(?:(?<=、)([^\W\d_由在对为向与和及把被将从]{1,6}(?:局|厅|委|办))(?=[、，,。；等])"
-    r"|(?<=[，,：:])([^\W\d_由在对为向与和及把被将从]{1,6}(?:局|厅|委|办))(?=、))"
-)
-_WORD_JU = re.compile(r"(?:布|大|格|结|时|全|开|当|胜|残|变|僵|破|棋|饭|骗|赌|邮|书)局$")
 # 市政协, 省人大常委会: the standing bodies of a level, which taggers cut.
 _LEVEL_BODY = re.compile(
     r"(?:(?<=[的在与和及、，,。；：“\s（(])|^)([省市县区](?:政协|人大常委会|人大|人民政府|政府|纪委|监委))"
@@ -531,17 +523,6 @@ def _level_standing_body(ctx: SentenceContext, found: list[Found]) -> list[Found
     """市政协, 省人大常委会: the standing bodies of a level (not before a title)."""
     return _add(found, [Found(m.start(1), m.end(1), m.group(1), "organization")
                         for m in _LEVEL_BODY.finditer(ctx.text)])
-
-
-def _listed_department(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """公安局、建设局、人社局等: short department names in a list."""
-    new = []
-    for m in _LISTED_BODY.finditer(ctx.text):
-        g = 1 if m.group(1) else 2
-        name = m.group(g)
-        if not is_noise(name, ctx.lex) and not _WORD_JU.search(name):
-            new.append(Found(m.start(g), m.end(g), name, "organization"))
-    return _add(found, new)
 
 
 def _unit_department(ctx: SentenceContext, found: list[Found]) -> list[Found]:
@@ -569,23 +550,9 @@ def _zone_abbreviation(ctx: SentenceContext, found: list[Found]) -> list[Found]:
                         for m in _ZONE_ABBR.finditer(ctx.text) if m.group(1) in ctx.lex.admin])
 
 
-_DEPT_TOKEN = re.compile(r"(?:局|厅|委员会|办公室|管委会|总工会|工会|妇联|团委|检察院|法院)$")
-
-
-def _department_token(ctx: SentenceContext, found: list[Found]) -> list[Found]:
-    """公安局, 民政局: a department name the tagger calls a common noun."""
-    return _add(found, [
-        Found(t.start, t.end, t.text, "organization") for t in ctx.tokens
-        if t.label in ("n", "nz", "nt") and 3 <= len(t.text) <= 8
-        and _DEPT_TOKEN.search(t.text) and not is_noise(t.text, ctx.lex)
-    ])
-
-
 DEPARTMENT_RULES: tuple[Rule, ...] = (
     rule("level_prefixed_body", "sentence", _level_prefixed_body),
     rule("level_standing_body", "sentence", _level_standing_body),
-    rule("listed_department", "sentence", _listed_department),
     rule("unit_department", "sentence", _unit_department),
     rule("zone_abbreviation", "sentence", _zone_abbreviation),
-    rule("department_token", "sentence", _department_token),
 )
