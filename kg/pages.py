@@ -41,10 +41,10 @@ _ROLE = (
 # 文/X, 图/Y, 摄/Z, 图：Y: one-character roles only count with their slash or colon.
 _SLASH_ROLE = r"(?:文字|文图|图文|文|图|摄影|摄像|摄)\s*[/／:：]"
 # The newsroom in front of a role: 本报记者, 海南日报全媒体记者, 融媒体记者.
-_MEDIA = rf"(?:本报|本网|本台|本刊|[{_CJK}·]{{0,12}}?(?:融媒体?|全媒体|日报|晚报|晨报|报社|报|网|台|新闻|中心))"
+_MEDIA = rf"(?:本报|本网|本台|本刊|[{_CJK}·]{{0,12}}?(?:融媒体?|全媒体|日报|晚报|晨报|报社|报|社|网|台|新闻|中心))"
 _ROLE_HEAD = re.compile(rf"{_SLASH_ROLE}|(?:{_MEDIA})?{_ROLE}\s*[:：/／]?")
 _ROLE_BARE = re.compile(rf"{_ROLE}\s*[:：/／]?")
-_MEDIA_TOKEN = re.compile(rf"^[{_CJK}·]{{0,12}}(?:融媒体?|全媒体|日报|晚报|晨报|报社|报|网|台|新闻|中心)$")
+_MEDIA_TOKEN = re.compile(rf"^[{_CJK}·]{{0,12}}(?:融媒体?|全媒体|日报|晚报|晨报|报社|报|社|网|台|新闻|中心)$")
 # X 摄 / X/摄 / 记者 X 报道: the verb after the names.
 _POSTFIX = re.compile(r"\s*[/／]?\s*(?:摄影|摄|报道|供图)$")
 _CREDIT_SEP = re.compile(r"[\s、,，_;；]+")
@@ -216,11 +216,12 @@ def _credit(text: str, *, strict: bool = False, bare_ok: bool = False) -> list[s
             return None
     names: list[str] = []
     for w, glued in words:
+        if evidence and len(w) >= 3 and _MEDIA_TOKEN.match(w):
+            continue  # a newsroom (青山社, 瓯海融媒) may sit among the roles
         # Names alone, or glued to a role (记者会召开), must look like names.
-        if _name_ok(w, strict or glued or not evidence):
-            names.append(w)
-        elif not (evidence and _MEDIA_TOKEN.match(w)):
-            return None  # a newsroom name (瓯海融媒) may sit among roles, nothing else
+        if not _name_ok(w, strict or glued or not evidence):
+            return None
+        names.append(w)
     if not names or (not evidence and len(names) > 6):
         return None
     return names
@@ -348,6 +349,9 @@ def _has_role(s: str) -> bool:
 
 
 _CREDIT_PAREN = re.compile(r"[（(]([^（）()]{2,40})[）)]")
+_SOURCE_CREDIT = re.compile(
+    r"[（(](?:来源[:：][^（）()，。,；;！？!?]{2,30}|[^（）()，。,；;！？!?]{2,30}(?:报道|供稿|供图))[）)]$"
+)
 
 
 def strip_credits(par: str) -> tuple[str, list[str]]:
@@ -371,6 +375,10 @@ def strip_credits(par: str) -> tuple[str, list[str]]:
             out.append(par[last : m.start()])
             last = m.end()
     text = ("".join(out) + par[last:]).rstrip()
+    # （青山网、云湖镇供稿） / (来源：青山日报): a source credit, no names.
+    m = _SOURCE_CREDIT.search(text)
+    if m and m.start() > 0 and _FINAL.search(text[: m.start()]):
+        text = text[: m.start()].rstrip()
     # An unbracketed credit at the end: after a space, a mark or a sentence end.
     for k in range(max(1, len(text) - 30), len(text) - 1):
         if text[k - 1] in " \u3000" + _MARKS or _FINAL.search(text[:k]):
@@ -530,6 +538,10 @@ def _rejoin(lines: list[_Line]) -> list[_Line]:
             and (ln.kind == "T" or (ln.kind == "H" and not _is_title_run_start(lines, i)))
             and not ln.opening
             and not starts_with_dateline(ln.text)
+            # A marked line (▲ caption, □ column label) never continues a
+            # paragraph; a line ending in a credit (…摄) is finished.
+            and ln.text[:1] not in _MARKS
+            and not strip_credits(prev.text)[1]
         ):
             prev.text += ln.text
             continue

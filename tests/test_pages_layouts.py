@@ -317,3 +317,29 @@ def test_no_marker_needed_and_other_markers_accepted():
         arts = split_page(page)
         assert [a[1] for a in arts] == [["陈青"], ["林海"]], mark
         assert all(mark not in p for a in arts for p in a[2] if mark)
+
+
+def test_newsroom_before_the_role_and_source_credits_at_the_end():
+    assert strip_credits(BODY + "(青山社 记者陈青)") == (BODY, ["陈青"])
+    assert strip_credits(BODY + "（青山网、云湖镇联合报道）") == (BODY, [])
+    assert strip_credits(BODY + "(来源：青山日报)") == (BODY, [])
+    kept = "云湖镇介绍了（青山网联合报道）的做法"  # not after a sentence end
+    assert strip_credits(kept) == (kept, [])
+
+
+def test_a_caption_with_its_credit_is_not_joined_to_the_next_paragraph():
+    text = f"云湖镇项目开工\n{BODY}\n开工现场。青山网记者 陈青摄\n{BODY2}"
+    _, reporters, paras = one(text)
+    assert reporters == ["陈青"] and paras == [BODY, "开工现场。", BODY2]
+
+
+def test_a_marked_caption_is_not_the_tail_of_an_unfinished_line():
+    text = f"云湖镇项目开工\n{BODY}\n周云（中）宣布项目开工\n△开工仪式现场\n{BODY2}"
+    _, _, paras = one(text)
+    assert "开工仪式现场" in paras
+
+
+def test_an_unfinished_line_still_takes_its_tail():
+    page = f"云湖镇项目开工\n\n记者 陈青\n\n本报讯 会议要求抓好项目上月签\n\n约工作。\n\n{BODY2}"
+    _, _, paras = one(page)
+    assert paras[0] == "会议要求抓好项目上月签约工作。"
