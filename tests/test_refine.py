@@ -98,3 +98,31 @@ def test_names_in_works_and_slogans_are_dropped(lac):
 def test_slogans_built_on_a_place_are_not_places(lac):
     for text in ("全面推进平安杭州建设。", "聚焦平安杭州建设。", "解析当前平安杭州建设工作。"):
         assert all(x.type != "place" for x in _refine(lac, text)), text
+
+
+# -- reproduced misfires (negative tests, tagger included) ------------------------
+def test_joiner_word_inside_a_name_keeps_the_name(lac):
+    assert [x.text for x in _refine(lac, "他在联合国发言。")] == ["联合国"]
+    assert [x.text for x in _refine(lac, "瑞士联合银行发布报告。")] == ["瑞士联合银行"]
+
+
+def test_province_names_and_brands_are_not_region_abbreviations(lac):
+    names = {x.text for x in _refine(lac, "辽宁、苏宁和京东。")}
+    assert {"辽宁", "苏宁"} <= names
+
+
+def test_firm_word_used_as_a_verb_stays_out_of_the_name(lac):
+    names = {x.text for x in _refine(lac, "华信投资50亿元建设新基地。")}
+    assert "华信投资" not in names
+
+
+def test_whole_quoted_names_are_kept(lac):
+    names = {x.text for x in _refine(lac, "游客参观“紫禁城”，考入“北大”，加入“网易”。")}
+    assert {"紫禁城", "北大", "网易"} <= names
+
+
+def test_kinds_of_villages_and_generic_firms_are_no_entities(lac):
+    assert _refine(lac, "把落后村变成富裕村、文明村。") == []
+    assert _refine(lac, "不断提升企业核心竞争力。") == []
+    assert _refine(lac, "奋力开新局，新春暖人心。") == []
+    assert [x.text for x in _refine(lac, "文/张晓明")] == ["张晓明"]

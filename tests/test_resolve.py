@@ -94,3 +94,72 @@ def test_zone_short_form_but_never_a_city():
     names = {e.name for e in entities}
     assert "青山科创" not in names and "青山科创区" in names
     assert {"嘉兴", "嘉兴经济开发区"} <= names
+
+
+# -- named rules (made-up names unless a well-known national one) ----------------
+def test_subsequence_short_form_never_joins_two_different_names():
+    from kg.resolve import is_short_form
+
+    assert not is_short_form("北京大学", "北京师范大学")
+    assert not is_short_form("中国银行", "中国农业银行")
+    assert not is_short_form("青山大学", "青山理工大学")
+    # Leaving out a filler word, a legal form or a bracketed aside is a short form.
+    assert is_short_form("青山市第一医院", "青山市第一人民医院")
+    assert is_short_form("星河物流党支部", "星河物流有限公司党支部")
+
+
+def test_two_universities_in_one_article_stay_two():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "青山大学", "organization"), _m("a#0", "青山理工大学", "organization")]
+    entities, _ = resolve(arts, ms, home_city="临江市")
+    assert sorted(e.name for e in entities) == ["青山大学", "青山理工大学"]
+
+
+def test_firm_core_drops_any_gazetteer_region():
+    from kg.resolve import firm_core
+
+    assert firm_core("湖州星河纸业有限公司") == "星河纸业"
+    assert firm_core("辽宁省星河纸业有限公司") == "星河纸业"
+    assert firm_core("中国星河纸业有限公司") == "星河纸业"
+    # A brand that is no region keeps its first characters.
+    assert firm_core("星河光明纸业有限公司") == "星河光明纸业"
+
+
+def test_name_rules():
+    from kg.refine.lexicon import load_lexicon
+    from kg.resolve import NAME_RULES, ResolveContext
+
+    ctx = ResolveContext(load_lexicon(), "青山市", {"临江": "临江市"})
+    by = {r.name: r.fn for r in NAME_RULES}
+    assert by["abbreviation"]("央行", "org", ctx) == "中国人民银行"
+    assert by["abbreviation"]("星河", "org", ctx) is None
+    assert by["home_city"]("市城投集团", "org", ctx) == "青山市城投集团"
+    assert by["home_city"]("市场", "org", ctx) is None
+    assert by["home_city"]("青山", "person", ctx) is None
+    assert by["region_suffix"]("长三角地区", "place", ctx) == "长三角"
+    assert by["region_suffix"]("地区", "place", ctx) is None
+    assert by["place_stem"]("临江", "place", ctx) == "临江市"
+    assert by["place_stem"]("临江", "org", ctx) is None
+
+
+def test_merge_rules_switch_off_by_name():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "青山市第一人民医院", "organization"), _m("a#0", "市第一医院", "organization")]
+    entities, _ = resolve(arts, ms, home_city="青山市", disabled={"short_form"})
+    assert len(entities) == 2
+
+
+def test_bracket_alias_not_between_places():
+    text = "青山区(东桥镇)召开会议。"
+    a = _art("a#0", text)
+    ms = [Mention("a#0", 0, 0, 3, "青山区", "place"), Mention("a#0", 0, 4, 7, "东桥镇", "place")]
+    entities, _ = resolve([a], ms, home_city="临江市")
+    assert sorted(e.name for e in entities) == ["东桥镇", "青山区"]
+
+
+def test_resolve_never_retypes_or_drops():
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "柳溪", "person"), _m("a#0", "柳溪街道", "place"), _m("a#0", "平安青山", "place")]
+    entities, _ = resolve(arts, ms, home_city="青山市")
+    assert len(ms) == 3 and ms[0].type == "person"
+    assert {e.name for e in entities} >= {"柳溪", "平安青山"}
