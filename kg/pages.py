@@ -498,6 +498,7 @@ def _title_like(s: str) -> bool:
         and not re.search(r"[。；;]|[，,、：:]$", s)
         and not starts_with_dateline(s)
         and not re.fullmatch(r"[\d\s.%％]+", s)
+        and not strip_credits(s)[1]  # a photo caption (▲开工现场 X摄)
     )
 
 
@@ -506,8 +507,9 @@ def _mark_opening(lines: list[_Line]) -> None:
 
     Web copies print the headline on line 1, commas and colons included
     (某镇：项目开工，总投资3亿元), then maybe a subtitle, a byline and the body.
-    Up to three short unpunctuated lines at the top, followed by a byline or
-    text, are the title; they never join the body.
+    Up to three short unpunctuated lines at the top, followed by more than
+    furniture, are the title; they never join the body.  A photo caption
+    (…X摄) is not a title line.
     """
     i = 0
     while i < len(lines) and lines[i].kind == "F":
@@ -515,7 +517,7 @@ def _mark_opening(lines: list[_Line]) -> None:
     j = i
     while j < len(lines) and j - i < 3 and lines[j].kind in ("H", "T") and _title_like(lines[j].text):
         j += 1
-    if j == i or j >= len(lines) or lines[j].kind not in ("B", "T"):
+    if j == i or j >= len(lines) or lines[j].kind == "F":
         return
     for k in range(i, j):
         lines[k].kind = "H"
@@ -636,7 +638,9 @@ def split_page(
         if ln.kind == "H" and (ln.opening or _is_title_run_start(lines, i, page)):
             cur = _Draft()
             drafts.append(cur)
-            while i < len(lines) and lines[i].kind == "H":
+            # A file's opening title is its marked lines only (a caption may follow).
+            opening = ln.opening
+            while i < len(lines) and lines[i].kind == "H" and lines[i].opening == opening:
                 cur.title_lines.append(lines[i].text)
                 i += 1
             # A commentary's pen name printed bare under the headline (言某某).

@@ -343,3 +343,12 @@ def test_an_unfinished_line_still_takes_its_tail():
     page = f"云湖镇项目开工\n\n记者 陈青\n\n本报讯 会议要求抓好项目上月签\n\n约工作。\n\n{BODY2}"
     _, _, paras = one(page)
     assert paras[0] == "会议要求抓好项目上月签约工作。"
+
+
+def test_a_caption_under_the_headline_is_not_part_of_the_title():
+    text = f"云湖镇项目开工\n▲开工仪式现场 陈青摄\n{BODY}"
+    title, reporters, paras = one(text)
+    assert title == "云湖镇项目开工" and reporters == ["陈青"]
+    assert paras == ["开工仪式现场", BODY]
+    title, _, _ = one(f"云湖镇项目开工\n三个项目总投资3亿元\n{BODY}")  # a subtitle is
+    assert title == "云湖镇项目开工 三个项目总投资3亿元"
