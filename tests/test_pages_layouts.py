@@ -352,3 +352,14 @@ def test_a_caption_under_the_headline_is_not_part_of_the_title():
     assert paras == ["开工仪式现场", BODY]
     title, _, _ = one(f"云湖镇项目开工\n三个项目总投资3亿元\n{BODY}")  # a subtitle is
     assert title == "云湖镇项目开工 三个项目总投资3亿元"
+
+
+def test_a_record_with_a_title_gets_the_same_credit_cleaning():
+    doc = Document("x.jsonl", f"本报讯（记者 陈青）{BODY}\n{BODY2}\n（记者 林海）", record=1,
+                   title="云湖镇项目推进会召开")
+    (art,) = articles_from_document(doc)
+    assert art.reporters == ["陈青", "林海"]
+    assert art.text == f"云湖镇项目推进会召开\n{BODY}\n{BODY2}"
+    plain = Document("y.jsonl", f"{BODY}\n{BODY2}", record=1, title="云湖镇项目推进会召开")
+    (art,) = articles_from_document(plain)
+    assert art.reporters == [] and art.text == f"云湖镇项目推进会召开\n{BODY}\n{BODY2}"
