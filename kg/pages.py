@@ -598,13 +598,17 @@ def _is_page(lines: list[_Line]) -> bool:
     return starts >= 2
 
 
-def _clean(draft: _Draft) -> tuple[str, list[str], list[str]]:
-    """Cut credits and the dateline out of a draft's paragraphs (names -> reporters)."""
+def _clean(draft: _Draft, *, first: bool = True) -> tuple[str, list[str], list[str]]:
+    """Cut credits and the dateline out of a draft's paragraphs (names -> reporters).
+
+    ``first``: the draft's first paragraph opens the article (dateline place).
+    """
     reporters = list(draft.reporters)
     paragraphs: list[str] = []
     for k, par in enumerate(draft.paragraphs):
-        if k == 0 or starts_with_dateline(par) or par[:1] in "（(":
-            par, names = cut_lead(par, first=k == 0)
+        opens = k == 0 and first
+        if opens or starts_with_dateline(par) or par[:1] in "（(":
+            par, names = cut_lead(par, first=opens)
             reporters += names
         par, names = strip_credits(par)
         reporters += names
@@ -705,11 +709,16 @@ def split_page(
 
 def _one_article(title: str, text: str) -> list[tuple[str, list[str], list[str]]]:
     """A record that is one article (jsonl with a title): credits out, rest kept."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    names = [n for ln in lines if is_byline(ln) for n in byline_names(ln)]
-    d = _Draft([title], names, [ln for ln in lines if not is_byline(ln)])
-    _title, reporters, paras = _clean(d)
-    return [(title, reporters, paras)] if paras else []
+    reporters: list[str] = []
+    paras: list[str] = []
+    for ln in (ln.strip() for ln in text.split("\n")):
+        if ln and is_byline(ln):
+            reporters += byline_names(ln)
+        elif ln:
+            _t, names, cleaned = _clean(_Draft([], [], [ln]), first=not paras)
+            reporters += names
+            paras += cleaned
+    return [(title, list(dict.fromkeys(reporters)), paras)] if paras else []
 
 
 def articles_from_document(
