@@ -21,7 +21,7 @@ import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.model import Article, Entity, Mention, Title
@@ -36,23 +36,55 @@ _CITY = re.compile(r"^([\u4e00-\u9fff]{2,3})[市县区]$")
 _NOT_CITY_PREFIX = re.compile(r"^市(?:民|场|区|值|长|井|面|县|属|级|内|外|中心$)")
 
 
-def infer_home_city(mentions: Iterable[Mention]) -> str | None:
-    """The city, county or district the corpus is about: the most-named
-    ``X市``/``X县``/``X区``, counting its bare stem ``X`` and names built on it."""
+_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,3})[省市县区]$")
+
+
+def _city_scores(mentions: Iterable[Mention], pattern: re.Pattern[str] = _CITY) -> Counter:
+    """Each ``X市``/``X县``/``X区`` printed, scored by the names built on its stem."""
     texts = [m.text for m in mentions if m.type in ("place", "organization", "company")]
-    cities = Counter()
-    for t in texts:
-        m = _CITY.match(t)
-        if m:
-            cities[t] += 1
-    if not cities:
-        return None
-    score = Counter()
+    cities = {t for t in texts if pattern.match(t)}
+    score: Counter = Counter()
     for city in cities:
         stem = city[:-1]
         score[city] = sum(1 for t in texts if t.startswith(stem))
-    best = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    return best
+    return score
+
+
+def infer_home_city(mentions: Iterable[Mention]) -> str | None:
+    """The city, county or district the corpus is about: the most-named
+    ``X市``/``X县``/``X区``, counting its bare stem ``X`` and names built on it."""
+    score = _city_scores(mentions)
+    if not score:
+        return None
+    return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def infer_article_homes(
+    mentions: Sequence[Mention], corpus_home: str | None = None
+) -> dict[str, dict[str, str]]:
+    """Per article, the province, city, county and district its own text is
+    about (level character -> name): 市委 in an article about 青山市 is 青山市委,
+    whatever other cities the corpus holds.  The corpus's home competes too
+    (by its stem) and wins ties."""
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_article[m.article_id].append(m)
+    homes: dict[str, dict[str, str]] = {}
+    for aid, ms in by_article.items():
+        scores = _city_scores(ms, _UNIT)
+        if corpus_home:
+            scores[corpus_home] = sum(1 for m in ms if m.text.startswith(corpus_home[:-1])
+                                      and m.type in ("place", "organization", "company"))
+        best: dict[str, tuple[int, int, str]] = {}
+        for city, sc in scores.items():
+            if sc <= 0:
+                continue
+            key = (-sc, 0 if city == corpus_home else 1, city)
+            lvl = city[-1]
+            if lvl not in best or key < best[lvl]:
+                best[lvl] = key
+        homes[aid] = {lvl: key[2] for lvl, key in best.items()}
+    return homes
 
 
 def read_aliases(path: str | Path) -> dict[str, str]:
@@ -164,6 +196,8 @@ class ResolveContext:
     home: str | None
     #: Bare stems of places the corpus prints with a unit suffix (嘉兴 -> 嘉兴市).
     stems: Mapping[str, str]
+    #: The article's own city/county/district by level character (市, 县, 区).
+    local: Mapping[str, str] = field(default_factory=dict)
 
 
 def _abbreviation(name: str, family: str, ctx: ResolveContext) -> str | None:
@@ -174,14 +208,17 @@ def _abbreviation(name: str, family: str, ctx: ResolveContext) -> str | None:
 def _home_city(name: str, family: str, ctx: ResolveContext) -> str | None:
     """青山 -> 青山市, 市城投集团 -> 青山市城投集团 (in a county home,
     县发展和改革局 -> 青溪县发展和改革局)."""
-    if family == "person" or not ctx.home:
+    if family == "person":
         return None
-    stem, level = ctx.home[:-1], ctx.home[-1]
-    if name == stem:
-        return ctx.home
-    if (name.startswith(level) and len(name) > 2
+    for home in (ctx.home, *ctx.local.values()):
+        if home and name == home[:-1]:
+            return home
+    level = name[:1]
+    # The article's own unit of that level first, else the corpus's home.
+    home = ctx.local.get(level) or (ctx.home if ctx.home and ctx.home[-1] == level else None)
+    if (home and len(name) > 2
             and not _NOT_CITY_PREFIX.match("市" + name[1:])):
-        return ctx.home + name[1:]
+        return home + name[1:]
     return None
 
 
@@ -269,9 +306,13 @@ def resolve(
         if m:
             stems.setdefault(m.group(1), t)
     ctx = ResolveContext(lex, home, stems)
+    # A home the user names holds for every article; else each article's own.
+    local = {} if home_city else infer_article_homes(mentions, home)
+    ctxs = {aid: ResolveContext(lex, home, stems, loc) for aid, loc in local.items()}
     name_rules = active(NAME_RULES, disabled)
     base: list[str] = [
-        _base_name(m.text, _family(m.type), ctx, name_rules, trace) for m in mentions
+        _base_name(m.text, _family(m.type), ctxs.get(m.article_id, ctx), name_rules, trace)
+        for m in mentions
     ]
     merges = active(MERGE_RULES, disabled)
     bracket_alias = (_bracket_aliases(articles, mentions, base)

@@ -163,3 +163,21 @@ def test_resolve_never_retypes_or_drops():
     entities, _ = resolve(arts, ms, home_city="青山市")
     assert len(ms) == 3 and ms[0].type == "person"
     assert {e.name for e in entities} >= {"柳溪", "平安青山"}
+
+
+def test_each_article_expands_to_its_own_city():
+    """Two cities in one corpus: 市政府 is each article's own city's."""
+    arts = [_art("a#0", "x"), _art("b#0", "y")]
+    ms = [_m("a#0", "青山市", "place"), _m("a#0", "青山", "place"), _m("a#0", "市政府", "organization"),
+          _m("a#0", "青山市", "place"),
+          _m("b#0", "临江市", "place"), _m("b#0", "临江", "place"), _m("b#0", "市政府", "organization")]
+    resolve(arts, ms)
+    assert {(m.article_id, m.entity) for m in ms if m.text == "市政府"} == {
+        ("a#0", "青山市政府"), ("b#0", "临江市政府")}
+
+
+def test_a_named_home_city_holds_for_every_article():
+    arts = [_art("b#0", "y")]
+    ms = [_m("b#0", "临江市", "place"), _m("b#0", "市政府", "organization")]
+    resolve(arts, ms, home_city="青山市")
+    assert ms[1].entity == "青山市政府"
