@@ -118,6 +118,19 @@ def errors(corpus: Path, gold: Path, out: Path) -> list[str]:
     return lines
 
 
+def run_fold(corpus: Path, fold: str, work: Path, ner: str, learned: str | None) -> Path:
+    """Fit (if asked) on the other folds, build this one; its output folder."""
+    if learned == "auto":
+        from kg.learn import fold_model
+
+        learned = str(fold_model(corpus, [f for f in FOLDS if f != fold]))
+    elif learned == "none":
+        learned = None
+    out = work / f"out_{fold}"
+    build_fold(corpus, fold, out, ner=ner, learned=learned)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ner", default="lac")
@@ -127,6 +140,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--folds", default=",".join(FOLDS))
     ap.add_argument("--errors", action="store_true", help="list every error")
+    ap.add_argument("--jobs", type=int, default=1, help="folds run in parallel")
     ap.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     args = ap.parse_args()
     if not (args.corpus / "score.py").is_file():
@@ -134,20 +148,17 @@ def main() -> int:
         return 2
     folds = args.folds.split(",")
     work = Path(tempfile.mkdtemp(prefix="kg-localnews-")) if args.keep is None else args.keep
-    outs = []
     print(HEADER)
     print("|" + "---|" * (HEADER.count("|") - 1))
-    for fold in folds:
-        learned = args.learned
-        if learned == "auto":
-            from kg.learn import fold_model
+    jobs = [(args.corpus, fold, work, args.ner, args.learned) for fold in folds]
+    if args.jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
-            learned = str(fold_model(args.corpus, [f for f in FOLDS if f != fold]))
-        elif learned == "none":
-            learned = None
-        out = work / f"out_{fold}"
-        build_fold(args.corpus, fold, out, ner=args.ner, learned=learned)
-        outs.append(out)
+        with ProcessPoolExecutor(args.jobs) as pool:
+            outs = list(pool.map(run_fold, *zip(*jobs)))
+    else:
+        outs = [run_fold(*j) for j in jobs]
+    for fold, out in zip(folds, outs):
         gold = merge_gold(args.corpus, [fold], work / f"gold_{fold}.json")
         print(row(fold, score(args.corpus, gold, out)), flush=True)
     pooled = work / "out_all"
