@@ -71,6 +71,9 @@ def test_disabled_rule_is_skipped():
 @pytest.mark.parametrize("name,spec,expected", [
     ("unit_in_unit", "杭州市西湖区/LOC", ["杭州市", "西湖区"]),
     ("unit_in_unit", "青山经济技术开发区/LOC", ["青山经济技术开发区"]),
+    ("unit_in_unit", "奥地利维也纳/LOC", ["奥地利", "维也纳"]),
+    ("unit_in_unit", "波兰共和国/LOC", ["波兰共和国"]),
+    ("unit_in_unit", "香港特别行政区/LOC", ["香港特别行政区"]),
     ("glued_orgs", "青山市人民政府交由星河投资集团/ORG", ["青山市人民政府", "星河投资集团"]),
     ("glued_orgs", "联合国/ORG", ["联合国"]),
     ("glued_orgs", "星河联合银行/ORG", ["星河联合银行"]),
@@ -82,6 +85,8 @@ def test_disabled_rule_is_skipped():
     ("slogan_place", "前往/v 青山/LOC", ["青山"]),
     ("join_adjacent", "柳岸/LOC 星光科技城/LOC", ["柳岸星光科技城"]),
     ("join_adjacent", "东桥街道/LOC 柳溪村/LOC", ["东桥街道", "柳溪村"]),
+    ("join_adjacent", "柳岸/LOC 星光社区党委/ORG", ["柳岸星光社区党委"]),
+    ("join_adjacent", "星河通讯社/ORG 柳岸/LOC", ["星河通讯社", "柳岸"]),
     ("firm_word", "华信/ORG 投资/vn 集团/n", ["华信投资"]),
     ("firm_word", "华信/ORG 投资/v 50亿元/m", ["华信"]),
     ("zone_word", "云湖/LOC 科创区/n", ["云湖科创区"]),

@@ -151,7 +151,7 @@ def _slogan_place(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
 
 def _join_adjacent(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
     """江东|长江科技城|青山园 is one place, 北岸街道|滨江社区党委 one body;
-    东桥街道|李家堰村 and 上海|虹桥商务区 stay two."""
+    东桥街道|李家堰村, 上海|虹桥商务区 and 新华社|北京 stay two."""
     lex = ctx.lex
     out: list[Span] = []
     for s in spans:
@@ -163,6 +163,9 @@ def _join_adjacent(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
             and s.label in ("LOC", "ORG")
             and len(prev.text) >= 2  # 来|青山: a one-character "place" is a verb
             and (prev.label == "LOC" or lex.suffix_type(prev.text) is None)
+            # 新华社|北京, 青山集团|上海: a place after a body is where it is,
+            # never the rest of its name.
+            and not (prev.label == "ORG" and s.label == "LOC")
             and not lex.is_admin_unit(prev.text)
             # …|南湖区: a full county name is never the tail of another name.
             and not (s.text in lex.admin and s.text[-1] in "省市县区")
@@ -329,11 +332,22 @@ def _whole_unit(name: str, lex: Lexicon) -> bool:
             or (m is not None and m.start() >= 2))
 
 
+# What follows a country's short name in its full name: 波兰|共和国,
+# 香港|特别行政区, 蒙古|人民共和国 name the country itself, no place inside it.
+_STATE_FORM = re.compile(
+    r"(?:人民|民主|社会主义|联邦|伊斯兰|阿拉伯|合众)*(?:共和国|王国|联邦|公国|酋长国|大公国"
+    r"|合众国|联合王国|特别行政区|自治区|联盟)"
+)
+
+
 def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
-    """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村 -> two places."""
+    """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村 -> two places; a country's
+    full name (波兰共和国, 香港特别行政区) stays one."""
     text = sp.text
-    for k in range(min(len(text) - 2, 6), 1, -1):
+    for k in range(min(len(text) - 2, 7), 1, -1):
         head, rest = text[:k], text[k:]
+        if head in lex.countries and _STATE_FORM.fullmatch(rest):
+            return [sp]
         if head in lex.countries or (_whole_unit(head, lex) and _whole_unit(rest, lex)):
             if len(rest) >= 2:
                 return [Span(sp.start, sp.start + k, "LOC", head),
