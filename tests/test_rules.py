@@ -89,6 +89,8 @@ def test_disabled_rule_is_skipped():
     ("join_adjacent", "星河通讯社/ORG 柳岸/LOC", ["星河通讯社", "柳岸"]),
     ("firm_word", "华信/ORG 投资/vn 集团/n", ["华信投资"]),
     ("firm_word", "华信/ORG 投资/v 50亿元/m", ["华信"]),
+    ("firm_word", "华信/ORG 投资/vn 柳岸/LOC", ["华信", "柳岸"]),
+    ("firm_word", "星河军/ORG 投资/v 研发/vn", ["星河军"]),
     ("zone_word", "云湖/LOC 科创区/n", ["云湖科创区"]),
     ("zone_word", "云湖/LOC 核心/n 区/n", ["云湖"]),
     ("suffix_word", "青山医院/ORG 党委/n", ["青山医院党委"]),
@@ -97,6 +99,7 @@ def test_disabled_rule_is_skipped():
     ("community_word", "东桥街道/LOC 社区/n", ["东桥街道"]),
     ("cut_body", "青山市经济和/ORG 信息化局/n", ["青山市经济和信息化局"]),
     ("cut_body", "青山市/LOC 信息化局/n", ["青山市"]),
+    ("cut_body", "星河/ORG 布局/n", ["星河"]),
 ])
 def test_span_rules(name, spec, expected):
     assert span_rule(name, spec) == expected
@@ -106,6 +109,7 @@ def test_span_rules(name, spec, expected):
 @pytest.mark.parametrize("name,label,drops,keeps", [
     ("noise_word", "LOC", "我市", "青山市"),
     ("noise_word", "ORG", "新春", "新春纺织有限公司"),
+    ("noise_word", "LOC", "大", "美"),
     ("generic_name", "LOC", "人才公寓", "青山公寓"),
     ("not_cjk", "ORG", "2023", "ABB"),
     ("long_person", "PER", "王明华张小东", "王明华"),
@@ -188,6 +192,34 @@ def test_flat_overlaps():
     assert sentence_rule("flat_overlaps", "青山医院/ORG", [a, b]) == [("青山医院", "organization")]
     c, d = Found(0, 2, "青山", "place"), Found(3, 5, "临江", "place")
     assert len(sentence_rule("flat_overlaps", "青山/LOC 和/c 临江/LOC", [c, d])) == 2
+
+
+def test_one_character_short_form_is_a_place_only_as_a_tagged_place():
+    rule = fn(TYPE_RULES, "noise_word")
+    assert not rule(Span(0, 1, "LOC", "俄"), "俄", LEX)
+    assert rule(Span(0, 1, "ORG", "俄"), "俄", LEX)
+
+
+def test_bare_body():
+    found = [Found(0, 5, "青山民主党", "company"), Found(6, 11, "青山旅行社", "company")]
+    assert sentence_rule("bare_body", "青山民主党/ORG 和/c 青山旅行社/ORG", found) == [
+        ("青山民主党", "organization"), ("青山旅行社", "company")]
+    g = [Found(0, 4, "柳岸监会", "company"), Found(5, 8, "星河司", "company")]
+    assert sentence_rule("bare_body", "柳岸监会/ORG 和/c 星河司/ORG", g) == [
+        ("柳岸监会", "organization"), ("星河司", "organization")]
+    h = [Found(0, 4, "星河公司", "company")]
+    assert sentence_rule("bare_body", "星河公司/ORG", h) == [("星河公司", "company")]
+
+
+def test_team_in_match():
+    found = [Found(0, 2, "柳岸", "company"), Found(7, 9, "云帆", "company"),
+             Found(10, 16, "青山药业公司", "company")]
+    spec = "柳岸/ORG 2比1/m 击败/v 云帆/ORG ，/w 青山药业公司/ORG 赞助/v"
+    assert sentence_rule("team_in_match", spec, found) == [
+        ("柳岸", "organization"), ("云帆", "organization"), ("青山药业公司", "company")]
+    g = [Found(0, 2, "柳岸", "company"), Found(4, 6, "云帆", "company")]
+    assert sentence_rule("team_in_match", "柳岸/ORG 签约/v 云帆/ORG", g) == [
+        ("柳岸", "company"), ("云帆", "company")]
 
 
 def test_drop_in_works():

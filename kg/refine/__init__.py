@@ -18,7 +18,14 @@ from kg.refine.lexicon import Lexicon, load_lexicon
 from kg.refine.projects import PROJECT_RULES
 from kg.refine.rules import Rule, SentenceContext, active, count, rule
 from kg.refine.titles import attach_titles, names_after_titles
-from kg.refine.types import DEPARTMENT_RULES, Found, merge_spans, resolve_overlaps, type_span
+from kg.refine.types import (
+    DEPARTMENT_RULES,
+    KIND_RULES,
+    Found,
+    merge_spans,
+    resolve_overlaps,
+    type_span,
+)
 
 __all__ = ["SENTENCE_RULES", "Found", "refine_sentence"]
 
@@ -196,6 +203,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     rule("flat_overlaps", "sentence", _flat),
     rule("drop_in_works", "sentence", _drop_in_works),
     rule("drop_quoted", "sentence", _drop_quoted),
+    *KIND_RULES,
     rule("attach_titles", "sentence", _attach_titles),
     rule("drop_inside_titles", "sentence", _drop_inside_titles),
 )

@@ -197,6 +197,13 @@ def _firm_word_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
     if not (s.label == "ORG" and nxt.text in ctx.lex.firm_words
             and ctx.lex.suffix_type(s.text) is None):
         return None
+    # 招行, 美空军: a bank's short form or a body is a whole name already.
+    if (len(s.text) == 2 and s.text.endswith("行")) or _BODY_KIND.search(s.text):
+        return None
+    # 招行投资永隆: a name right after the word is its object.
+    after_tok = next((t for t in ctx.tokens if t.start == nxt.end), None)
+    if after_tok is not None and after_tok.label in ("PER", "LOC", "ORG", "nz", "nw"):
+        return None
     # 星河投资50亿元, 星河控股了…: the word is the verb of the sentence.
     after = ctx.text[nxt.end : nxt.end + 1]
     if nxt.label in ("v", "vd") and (not after or _AMOUNT.match(after) or after in "了过的"):
@@ -205,7 +212,8 @@ def _firm_word_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
 
 
 def _firm_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
-    """华信|投资, 远控|动力: a brand and the firm word the tagger left out."""
+    """华信|投资, 远控|动力: a brand and the firm word the tagger left out
+    (not when the word is a verb with an object: 招行|投资|永隆)."""
     return _grow(ctx, spans, _firm_word_step)
 
 
@@ -258,7 +266,8 @@ def _community_word(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
 
 def _cut_body_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
     lex = ctx.lex
-    if (s.label in ("LOC", "ORG") and nxt.label in ("n", "vn", "nz") and len(nxt.text) <= 6
+    # 布局, 格局, 大局: a body kind with a one-character stem is a plain word.
+    if (s.label in ("LOC", "ORG") and nxt.label in ("n", "vn", "nz") and 3 <= len(nxt.text) <= 6
             and lex.suffix_type(nxt.text) == "organization"
             and lex.suffix_type(s.text) is None and not lex.is_admin_unit(s.text)):
         return Span(s.start, nxt.end, "ORG", ctx.text[s.start : nxt.end])
@@ -266,7 +275,8 @@ def _cut_body_step(ctx: SentenceContext, s: Span, nxt: Span) -> Span | None:
 
 
 def _cut_body(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
-    """嘉兴市经济和|信息化局: a body name the tagger cut in two."""
+    """嘉兴市经济和|信息化局: a body name the tagger cut in two (工行|布局:
+    a word merely ending in 局 is no body)."""
     return _grow(ctx, spans, _cut_body_step)
 
 
@@ -361,8 +371,17 @@ _PROVINCE_ABBR = frozenset("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂�
 _PEOPLE_OF = re.compile(r"(?:人|铁军|力量|速度|样本|模式|经验|精神|品牌|好礼|制造)$")
 
 
+# One-character short forms of countries and provinces (中|美, 京|津|冀, 俄方):
+# the tagger's one-character LOC spans that name a place.
+_ONE_CHAR_PLACE = frozenset("中华美英法德日俄意印澳韩朝越泰巴欧亚非加墨"
+                            "京津沪渝冀豫辽湘皖鲁苏浙赣鄂桂晋陕闽粤琼港台藏川黔滇")
+
+
 def _drop_noise_word(sp: Span, text: str, lex: Lexicon) -> bool:
-    """我市, 全省, 园区, 社区: a word that names no particular thing."""
+    """我市, 全省, 园区, 社区: a word that names no particular thing (a
+    one-character short form the tagger calls a place, 中|美, 京|津, stays)."""
+    if sp.label == "LOC" and text in _ONE_CHAR_PLACE:
+        return False
     return _noise_word(text, lex)
 
 
@@ -569,4 +588,48 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
     rule("level_standing_body", "sentence", _level_standing_body),
     rule("unit_department", "sentence", _unit_department),
     rule("zone_abbreviation", "sentence", _zone_abbreviation),
+)
+
+
+# -- kind rules: "company" is only the guess for a bare name -------------------
+# Kinds of public body the suffix table lacks, and which no firm ends in:
+# 中国共产党, 八路军, 美国海军, 欧盟, 法新社, 银监会, 理事会, 金融司, 心理学系.
+_BODY_KIND = re.compile(
+    r"(?:(?<![政])党|(?<![将冠])军|(?<![加])盟|(?:通讯|新华|法新|美联|路透|塔斯|共同|韩联)社"
+    r"|监会|理事会|议会|国会|(?<![公上])司|(?<![体关派])系)$"
+)
+# What a match report says (比赛, 主场, 击败): its bare names are teams.
+_MATCH = re.compile(
+    r"比赛|联赛|杯赛|主场|客场|击败|战胜|逼平|战平|负于|不敌|进球|破门|射门|扳平|绝杀|球队|球员"
+    r"|主帅|主教练|门将|前锋|后卫|中场|转会|首发|赛季|英超|西甲|意甲|德甲|法甲|欧冠|欧联|中超"
+    r"|NBA|CBA|足球|篮球|排球|球迷|主队|客队|俱乐部"
+)
+
+
+def _retyped(f: Found, typ: str) -> Found:
+    return Found(f.start, f.end, f.text, typ, f.titles, f.title_spans, f.official_marker)
+
+
+def _bare_body(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """中国共产党, 八路军, 欧盟, 法新社, 银监会, 金融司: a name ending in a kind of
+    public body is an organisation, not a bare brand (旅行社, 公司 stay firms)."""
+    return [_retyped(f, "organization")
+            if f.type == "company" and ctx.lex.suffix_type(f.text) is None
+            and _BODY_KIND.search(f.text) else f
+            for f in found]
+
+
+def _team_in_match(ctx: SentenceContext, found: list[Found]) -> list[Found]:
+    """曼联2:1击败切尔西: in a match report a bare name is a team (an
+    organisation), not a firm; names with a firm's suffix stay firms."""
+    if not _MATCH.search(ctx.text):
+        return found
+    return [_retyped(f, "organization")
+            if f.type == "company" and ctx.lex.suffix_type(f.text) is None else f
+            for f in found]
+
+
+KIND_RULES: tuple[Rule, ...] = (
+    rule("bare_body", "sentence", _bare_body),
+    rule("team_in_match", "sentence", _team_in_match),
 )
