@@ -74,6 +74,7 @@ def test_disabled_rule_is_skipped():
     ("unit_in_unit", "奥地利维也纳/LOC", ["奥地利", "维也纳"]),
     ("unit_in_unit", "波兰共和国/LOC", ["波兰共和国"]),
     ("unit_in_unit", "香港特别行政区/LOC", ["香港特别行政区"]),
+    ("unit_in_unit", "朝鲜半岛/LOC", ["朝鲜半岛"]),
     ("glued_orgs", "青山市人民政府交由星河投资集团/ORG", ["青山市人民政府", "星河投资集团"]),
     ("glued_orgs", "联合国/ORG", ["联合国"]),
     ("glued_orgs", "星河联合银行/ORG", ["星河联合银行"]),
@@ -87,6 +88,9 @@ def test_disabled_rule_is_skipped():
     ("join_adjacent", "东桥街道/LOC 柳溪村/LOC", ["东桥街道", "柳溪村"]),
     ("join_adjacent", "柳岸/LOC 星光社区党委/ORG", ["柳岸星光社区党委"]),
     ("join_adjacent", "星河通讯社/ORG 柳岸/LOC", ["星河通讯社", "柳岸"]),
+    ("join_adjacent", "云帆/ORG 云帆tv/ORG", ["云帆", "云帆tv"]),
+    ("join_adjacent", "柳岸/ORG 云帆/ORG 主场/n 比赛/vn", ["柳岸", "云帆"]),
+    ("join_adjacent", "柳岸/ORG 云帆/ORG 签约/v", ["柳岸云帆"]),
     ("firm_word", "华信/ORG 投资/vn 集团/n", ["华信投资"]),
     ("firm_word", "华信/ORG 投资/v 50亿元/m", ["华信"]),
     ("firm_word", "华信/ORG 投资/vn 柳岸/LOC", ["华信", "柳岸"]),
@@ -134,6 +138,8 @@ def test_type_rules(name, label, drops, keeps):
 def test_province_abbreviation_rule_leaves_brands_alone():
     rule = fn(TYPE_RULES, "province_abbr")
     assert not rule(Span(0, 2, "ORG", "苏宁"), "苏宁", LEX)
+    # One short form alone is a place (京|津 of a list, 中|美): noise_word decides.
+    assert not rule(Span(0, 1, "LOC", "京"), "京", LEX)
 
 
 # -- sentence rules ------------------------------------------------------------

@@ -149,9 +149,20 @@ def _slogan_place(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
     return [c for c in spans if c.start not in slogan]
 
 
+def _two_bare_names(ctx: SentenceContext, a: Span, b: Span) -> bool:
+    """京东|京东jd, and 曼联|拜仁 in a match report: two bare names side by
+    side that are two names (a body after a name, 美协|分会, is joined)."""
+    lex = ctx.lex
+    if not (a.label == b.label == "ORG" and lex.suffix_type(a.text) is None
+            and lex.suffix_type(b.text) is None and not _BODY_KIND.search(b.text)):
+        return False
+    return b.text.startswith(a.text) or bool(_MATCH.search(ctx.text))
+
+
 def _join_adjacent(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
     """江东|长江科技城|青山园 is one place, 北岸街道|滨江社区党委 one body;
-    东桥街道|李家堰村, 上海|虹桥商务区 and 新华社|北京 stay two."""
+    东桥街道|李家堰村, 上海|虹桥商务区, 新华社|北京 and two teams of a match
+    report stay two."""
     lex = ctx.lex
     out: list[Span] = []
     for s in spans:
@@ -166,6 +177,7 @@ def _join_adjacent(ctx: SentenceContext, spans: list[Span]) -> list[Span]:
             # 新华社|北京, 青山集团|上海: a place after a body is where it is,
             # never the rest of its name.
             and not (prev.label == "ORG" and s.label == "LOC")
+            and not _two_bare_names(ctx, prev, s)
             and not lex.is_admin_unit(prev.text)
             # …|南湖区: a full county name is never the tail of another name.
             and not (s.text in lex.admin and s.text[-1] in "省市县区")
@@ -346,13 +358,16 @@ def _whole_unit(name: str, lex: Lexicon) -> bool:
 # 香港|特别行政区, 蒙古|人民共和国 name the country itself, no place inside it.
 _STATE_FORM = re.compile(
     r"(?:人民|民主|社会主义|联邦|伊斯兰|阿拉伯|合众)*(?:共和国|王国|联邦|公国|酋长国|大公国"
-    r"|合众国|联合王国|特别行政区|自治区|联盟)"
+    r"|合众国|联合王国|特别行政区|特区|自治区|联盟)"
+    # 朝鲜|半岛, 埃及|金字塔: a feature named after the country, no place in it.
+    r"|半岛|群岛|海峡|海湾|高原|平原|盆地|金字塔"
 )
 
 
 def split_hierarchy(sp: Span, lex: Lexicon) -> list[Span]:
     """奥地利维也纳 / 深圳南山区 / 东桥街道李家堰村 -> two places; a country's
-    full name (波兰共和国, 香港特别行政区) stays one."""
+    full name (波兰共和国, 香港特别行政区) or a feature named after it
+    (朝鲜半岛) stays one."""
     text = sp.text
     for k in range(min(len(text) - 2, 7), 1, -1):
         head, rest = text[:k], text[k:]
@@ -412,7 +427,7 @@ def _drop_province_abbr(sp: Span, text: str, lex: Lexicon) -> bool:
     """浙沪, 苏浙沪: provinces' one-character abbreviations strung together are
     a region spoken of, not a named place (a province's own name such as
     辽宁, or a brand the tagger calls ORG, is a name)."""
-    return (sp.label == "LOC" and all(c in _PROVINCE_ABBR for c in text)
+    return (sp.label == "LOC" and len(text) > 1 and all(c in _PROVINCE_ABBR for c in text)
             and text not in lex.admin and text not in lex.countries)
 
 
