@@ -86,6 +86,10 @@ def test_suffix_project_finds_named_projects(spec, expected):
     "监管/vn 单位/n 严把/v 工程/n 质量关/n",              # 工程 modifies a noun
     "涉及/v 交通/n 运输/vn 及/c 电力/n 工程/n 等/u 领域/n",  # fields, not works
     "推进/v 新材料/n 生产/vn 项目/n",                   # too short to be a name
+    "其中/f 星河/ORG 回归/v 项目/n 7个/m",               # a class, counted
+    "星河控股集团/ORG 项目/n 开工/v",                   # a firm's project, unnamed
+    "签约/v 一个亿元/m 蔬菜/n 冷冻/vn 加工/vn 项目/n",     # indefinite, glued to 亿元
+    "滨海新区/LOC 调研/vn 重点/n 产业/n 项目/n",         # a clause verb tagged vn
 ])
 def test_suffix_project_leaves_generic_phrases_out(spec):
     assert by_rule("suffix_project", spec) == []
@@ -95,6 +99,16 @@ def test_suffix_project_stops_at_a_clause_verb_and_at_the_previous_item():
     assert by_rule("suffix_project", "青山市/LOC 推进/v 星河/nz 半导体/n 项目/n") == ["星河半导体项目"]
     spec = "星河/nz 电池/n 项目/n 、/w 云湖/LOC 铝材/n 加工/vn 项目/n 和/c 青山/LOC 冷链/n 物流/n 项目/n"
     assert by_rule("suffix_project", spec) == ["星河电池项目", "云湖铝材加工项目", "青山冷链物流项目"]
+
+
+def test_suffix_project_goes_on_over_a_quote_and_a_joiner():
+    spec = "青山县/LOC 城区/n “/w 畅通/a ”/w 和/c 园区/n 基础设施/n 提升/vn 一期/m 项目/n"
+    assert by_rule("suffix_project", spec) == ["青山县城区“畅通”和园区基础设施提升一期项目"]
+
+
+def test_suffix_project_lists_of_places_are_not_fields():
+    # 等处 (places visited) still lists projects; 等领域 lists fields.
+    assert by_rule("suffix_project", "铝合金/n 专用/vn 车厢/n 项目/n 等/u 处/n") == ["铝合金专用车厢项目"]
 
 
 def test_suffix_project_leaves_an_aside_in_brackets_out():

@@ -132,12 +132,16 @@ _MARK = re.compile(r"[A-Za-z0-9０-９]|[一二三四五六七八九十]期|[“
 # An aside in brackets is not part of a name (…片区(以下简称…)…项目).
 _ASIDE = re.compile(r"简称|以下|下称|含|包括|即|等")
 _INDEFINITE = re.compile(
-    r"^(?:[一两二三四五六七八九十几多\d]+|若干)(?:个|项|批|大|家|类)$|^(?:该|这|此|那|其|这些|那些|一批)$"
+    r"^(?:[一两二三四五六七八九十几多\d]+|若干)(?:个|项|批|大|家|类)|^(?:该|这|此|那|其|这些|那些|一批)$"
 )
 # What a quoted label follows when it classifies a project (为“共富”项目).
 _LABEL_VERBS = frozenset({"为", "是", "属", "属于", "列为", "作为", "纳入", "列入", "入选", "均为", "成为"})
 #: Characters a name without a proper noun or a mark needs beyond generic words.
 _DESCRIPTIVE_MIN = 5
+# What a list of fields ends in (交通运输、电力工程等|领域).
+_FIELDS = frozenset({"领域", "行业", "方面", "产业", "板块", "专业", "工作", "事业", "内容", "类"})
+#: Clause verbs that are also words inside names (基地|建设|项目).
+_INNER_VERBS = frozenset({"建设", "开发", "运营", "服务", "改造", "提升"})
 _OWNER_APART = True
 _SENT_PUNCT = re.compile(r"[，。；、：！？,;:!?]")
 
@@ -210,8 +214,12 @@ def _name_start(text: str, tokens: Sequence[Span], i: int) -> int:
         if (t.text in _HEAD_ONLY or SUFFIX.search(t.text) and t.label in ("n", "nz", "vn")) and (
                 j < i - 1 or t.text in _HEAD_ONLY):
             break  # the previous item of a list (A项目、B项目); …信息港|项目 goes on
+        if not t.text.strip() and left is not None and right.label in _NAMEISH | {"w"}:
+            j -= 1  # 城区 “畅强补” 和园区: spaces the page left inside a name
+            continue
         if t.text in _JOINERS:
-            if (left is not None and left.label in _NOUNISH | {"m"} and j < i - 1
+            if (left is not None and (left.label in _NOUNISH | {"m"} or left.text[-1:] in _CLOSE_OPEN)
+                    and j < i - 1
                     and right.label in _NOUNISH | {"m", "v", "a"}):
                 j -= 1
                 continue
@@ -233,7 +241,8 @@ def _name_start(text: str, tokens: Sequence[Span], i: int) -> int:
             if t.text in stop or left is None:
                 break
             ok_left = left.label in _NAMEISH or left.text in _JOINERS | _DIRECTIONS or (
-                left.label == "v" and left.text not in stop and j >= 2 and tokens[j - 2].label in _NAMEISH)
+                left.label == "v" and left.text not in stop and j >= 2 and (
+                    tokens[j - 2].label in _NAMEISH or _MEASURE.match(tokens[j - 2].text)))
             if ok_left and (right.label in _NAMEISH or right.label == "v"
                             or right.label == "m" and _MEASURE.match(right.text)):
                 j -= 1
@@ -256,6 +265,8 @@ def _name_start(text: str, tokens: Sequence[Span], i: int) -> int:
                 continue
             break
         if t.label in _NAMEISH:
+            if t.label in ("vn", "n") and t.text in stop and t.text not in _INNER_VERBS:
+                break  # 调研/vn|重点产业项目
             j -= 1
             continue
         break
@@ -294,6 +305,9 @@ def _looks_named(run: Sequence[Span], name: str, gen: frozenset[str], before: Se
     if any(t.label in _NAMED for t in run):
         # 星河|重点项目 is generic; 星河|项目 names the firm's project.
         rest = _core_after_names(run, frozenset({"LOC", "ORG", "nz"}))
+        # 星河集团|项目: a firm's project, not a named one.
+        if not SUFFIX.sub("", rest) and re.search(r"(?:公司|集团)$", run[-2].text if len(run) > 1 else ""):
+            return False
         return not (_generic_core(_core_after_names(run, frozenset({"LOC"})), gen)
                     or SUFFIX.sub("", rest) and _generic_core(rest, gen))
     if any(_INDEFINITE.match(t.text) for t in before):
@@ -329,13 +343,17 @@ def _run_name(text: str, tokens: Sequence[Span], i: int, lex: Lexicon, *,
     run = list(tokens[a : i + 1])
     if len(run) < 2 and head:
         return None
-    if _OWNER_APART and len(run) > 2 and run[0].label == "ORG" and re.search(r"(?:公司|集团)$", run[0].text):
+    if (_OWNER_APART and len(run) > 2 and run[0].label == "ORG" and re.search(r"(?:公司|集团)$", run[0].text)
+            and run[1].text[:1] not in _OPENERS):
         a += 1
         run = run[1:]
     after = tokens[i + 1] if i + 1 < len(tokens) else None
+    # 回归项目|7个: a class of projects, counted.
+    if head and after is not None and (_COUNT.match(after.text) or after.label == "m" and re.match(r"^\d+[个项]$", after.text)):
+        return None
     # …工程等领域: a list of fields, not of projects.
     if (head and after is not None and after.text == "等" and i + 2 < len(tokens)
-            and tokens[i + 2].label == "n" and not SUFFIX.search(tokens[i + 2].text)):
+            and tokens[i + 2].text in _FIELDS):
         return None
     # A quoted label after 为/是 classifies a project (为“共富”项目).
     before = tokens[max(w - 2, 0) : a]
