@@ -13,7 +13,7 @@ from kg.refine import SENTENCE_RULES, refine_sentence
 from kg.refine.document import DOCUMENT_RULES, refine_document
 from kg.refine.lexicon import load_lexicon
 from kg.refine.rules import SentenceContext, check_names, registry
-from kg.refine.types import SPAN_RULES, TYPE_RULES, Found
+from kg.refine.types import SPAN_RULES, TYPE_RULES, Found, type_span
 
 LEX = load_lexicon()
 
@@ -294,3 +294,8 @@ def _dctx():
     from kg.refine.document import DocumentContext
 
     return DocumentContext(LEX, None)
+
+
+def test_type_span_part_of_a_place_is_no_department():
+    assert type_span(Span(0, 6, "LOC", "柳岸省西北部"), LEX).type == "place"
+    assert type_span(Span(0, 5, "LOC", "柳岸外联部"), LEX).type == "organization"

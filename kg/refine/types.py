@@ -511,13 +511,17 @@ TYPE_RULES: tuple[Rule, ...] = (
 )
 
 
+_PART_OF_PLACE = re.compile(r"(?:东|南|西|北|中|东南|东北|西南|西北|中西|腹)部$")
+
+
 def type_span(
     sp: Span, lex: Lexicon, *, disabled: Collection[str] = frozenset(),
     trace: Counter | None = None,
 ) -> Found | None:
     """The type of a repaired span, or None when a type rule drops it.
 
-    PER is a person; LOC a place unless its suffix says company/organisation;
+    PER is a person; LOC a place unless its suffix says company/organisation
+    (南部, 西北部 name a part of the place, not a department);
     ORG by its suffix, and a bare brand with no suffix (巴斯夫) is a business:
     public bodies are named with their kind (局, 委, 院, 会 …)."""
     text = sp.text.strip()
@@ -529,6 +533,8 @@ def type_span(
         return Found(sp.start, sp.end, text, "person")
     typ = lex.suffix_type(text)
     if sp.label == "LOC":
+        if _PART_OF_PLACE.search(text):  # 尼日利亚南部: a part of a place, no 部 (department)
+            typ = None
         return Found(sp.start, sp.end, text, typ if typ in ("company", "organization") else "place")
     return Found(sp.start, sp.end, text, typ or "company")
 
