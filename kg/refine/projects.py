@@ -214,7 +214,8 @@ def _name_start(text: str, tokens: Sequence[Span], i: int) -> int:
         if (t.text in _HEAD_ONLY or SUFFIX.search(t.text) and t.label in ("n", "nz", "vn")) and (
                 j < i - 1 or t.text in _HEAD_ONLY):
             break  # the previous item of a list (A项目、B项目); …信息港|项目 goes on
-        if not t.text.strip() and left is not None and right.label in _NAMEISH | {"w"}:
+        if not t.text.strip() and left is not None and (
+                right.text[:1] in _OPENERS or left.text[-1:] in _CLOSE_OPEN):
             j -= 1  # 城区 “畅强补” 和园区: spaces the page left inside a name
             continue
         if t.text in _JOINERS:
