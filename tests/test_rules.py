@@ -113,7 +113,8 @@ def test_span_rules(name, spec, expected):
 @pytest.mark.parametrize("name,label,drops,keeps", [
     ("noise_word", "LOC", "我市", "青山市"),
     ("noise_word", "ORG", "新春", "新春纺织有限公司"),
-    ("noise_word", "LOC", "大", "美"),
+    ("noise_word", "LOC", "大", "青山"),
+    ("one_char_place", "LOC", "美", "大"),
     ("generic_name", "LOC", "人才公寓", "青山公寓"),
     ("not_cjk", "ORG", "2023", "ABB"),
     ("long_person", "PER", "王明华张小东", "王明华"),
@@ -200,10 +201,17 @@ def test_flat_overlaps():
     assert len(sentence_rule("flat_overlaps", "青山/LOC 和/c 临江/LOC", [c, d])) == 2
 
 
-def test_one_character_short_form_is_a_place_only_as_a_tagged_place():
-    rule = fn(TYPE_RULES, "noise_word")
-    assert not rule(Span(0, 1, "LOC", "俄"), "俄", LEX)
-    assert rule(Span(0, 1, "ORG", "俄"), "俄", LEX)
+def test_one_character_short_form_is_the_one_char_place_rule_s_alone():
+    noise, short = fn(TYPE_RULES, "noise_word"), fn(TYPE_RULES, "one_char_place")
+    assert not noise(Span(0, 1, "LOC", "俄"), "俄", LEX)
+    assert short(Span(0, 1, "LOC", "俄"), "俄", LEX)
+    assert noise(Span(0, 1, "ORG", "俄"), "俄", LEX)
+    assert not short(Span(0, 1, "ORG", "俄"), "俄", LEX)
+    text, tokens = toks("中/LOC 美/LOC 关系/n")
+    spans = [t for t in tokens if t.label == "LOC"]
+    assert refine_sentence(text, spans, tokens) == []
+    kept = refine_sentence(text, spans, tokens, disabled={"one_char_place"})
+    assert [(f.text, f.type) for f in kept] == [("中", "place"), ("美", "place")]
 
 
 def test_bare_body():

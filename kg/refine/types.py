@@ -392,12 +392,22 @@ _ONE_CHAR_PLACE = frozenset("中华美英法德日俄意印澳韩朝越泰巴欧
                             "京津沪渝冀豫辽湘皖鲁苏浙赣鄂桂晋陕闽粤琼港台藏川黔滇")
 
 
+def _short_form(sp: Span, text: str) -> bool:
+    return sp.label == "LOC" and text in _ONE_CHAR_PLACE
+
+
 def _drop_noise_word(sp: Span, text: str, lex: Lexicon) -> bool:
     """我市, 全省, 园区, 社区: a word that names no particular thing (a
-    one-character short form the tagger calls a place, 中|美, 京|津, stays)."""
-    if sp.label == "LOC" and text in _ONE_CHAR_PLACE:
-        return False
-    return _noise_word(text, lex)
+    one-character short form the tagger calls a place is the next rule's)."""
+    return not _short_form(sp, text) and _noise_word(text, lex)
+
+
+def _drop_short_form(sp: Span, text: str, lex: Lexicon) -> bool:
+    """中|美, 在|京, 沪|滇协作: a one-character short form of a country or
+    province is left out (kg's convention: a graph node 美 would only split
+    美国); switched off, the tagger's one-character places stay, as the
+    public NER sets annotate them."""
+    return _short_form(sp, text)
 
 
 def _drop_generic_name(sp: Span, text: str, lex: Lexicon) -> bool:
@@ -498,6 +508,7 @@ def _drop_not_a_firm(sp: Span, text: str, lex: Lexicon) -> bool:
 
 TYPE_RULES: tuple[Rule, ...] = (
     rule("noise_word", "type", _drop_noise_word),
+    rule("one_char_place", "type", _drop_short_form),
     rule("generic_name", "type", _drop_generic_name),
     rule("not_cjk", "type", _drop_not_cjk),
     rule("long_person", "type", _drop_long_person),
