@@ -90,6 +90,9 @@ def test_suffix_project_finds_named_projects(spec, expected):
     "星河控股集团/ORG 项目/n 开工/v",                   # a firm's project, unnamed
     "签约/v 一个亿元/m 蔬菜/n 冷冻/vn 加工/vn 项目/n",     # indefinite, glued to 亿元
     "滨海新区/LOC 调研/vn 重点/n 产业/n 项目/n",         # a clause verb tagged vn
+    "推进/v 青山县/LOC 文化/n 产业园/n 项目/n",           # a division and generic words
+    "云湖经开/LOC 项目/n 推进/v",                       # a zone and 项目
+    "云湖经/LOC 开/v 项目/n 推进科/n",                  # a one-character verb before 项目
 ])
 def test_suffix_project_leaves_generic_phrases_out(spec):
     assert by_rule("suffix_project", spec) == []
@@ -99,6 +102,15 @@ def test_suffix_project_stops_at_a_clause_verb_and_at_the_previous_item():
     assert by_rule("suffix_project", "青山市/LOC 推进/v 星河/nz 半导体/n 项目/n") == ["星河半导体项目"]
     spec = "星河/nz 电池/n 项目/n 、/w 云湖/LOC 铝材/n 加工/vn 项目/n 和/c 青山/LOC 冷链/n 物流/n 项目/n"
     assert by_rule("suffix_project", spec) == ["星河电池项目", "云湖铝材加工项目", "青山冷链物流项目"]
+
+
+def test_suffix_project_landmarks_and_institutions_name_their_works():
+    # A landmark or a brand the tagger calls a place, before generic words.
+    assert by_rule("suffix_project", "青山县/LOC 云峰山/LOC 文化/n 产业园/n 项目/n") == [
+        "青山县云峰山文化产业园项目"]
+    # An institution's own building works.
+    assert by_rule("suffix_project", "视察/v 青山县第二人民医院/ORG 建设/vn 项目/n") == [
+        "青山县第二人民医院建设项目"]
 
 
 def test_suffix_project_goes_on_over_a_quote_and_a_joiner():

@@ -140,6 +140,10 @@ _LABEL_VERBS = frozenset({"为", "是", "属", "属于", "列为", "作为", "�
 _DESCRIPTIVE_MIN = 5
 # What a list of fields ends in (交通运输、电力工程等|领域).
 _FIELDS = frozenset({"领域", "行业", "方面", "产业", "板块", "专业", "工作", "事业", "内容", "类"})
+# Divisions and zones (青山县, 云湖经开, 星河园): before generic words they
+# only place a project (云湖经开|项目).
+_DIVISION = re.compile(r"(?:省|市|县|区|镇|乡|村|旗|州|盟|街道|社区|园|城|谷|经开|高新|开发区|港)$")
+_BUILD = re.compile(r"^(?:新建|迁建|扩建|改扩建|建设|改造|提升|一期|二期|三期)+(?:项目|工程)$")
 #: Clause verbs that are also words inside names (基地|建设|项目).
 _INNER_VERBS = frozenset({"建设", "开发", "运营", "服务", "改造", "提升"})
 _OWNER_APART = True
@@ -239,8 +243,8 @@ def _name_start(text: str, tokens: Sequence[Span], i: int) -> int:
             if t.text in _CAPACITY_VERBS and right.label == "m":
                 j -= 1
                 continue
-            if t.text in stop or left is None:
-                break
+            if t.text in stop or left is None or len(t.text) == 1 and j == i - 1:
+                break  # …|开|项目: a one-character verb before the head is the clause's
             ok_left = left.label in _NAMEISH or left.text in _JOINERS | _DIRECTIONS or (
                 left.label == "v" and left.text not in stop and j >= 2 and (
                     tokens[j - 2].label in _NAMEISH or _MEASURE.match(tokens[j - 2].text)))
@@ -291,8 +295,12 @@ def _trim_lead(tokens: Sequence[Span], a: int, b: int, lead: frozenset[str]) -> 
     return a
 
 
+def _is_division(name: str, admin: frozenset[str]) -> bool:
+    return name in admin or bool(_DIVISION.search(name))
+
+
 def _looks_named(run: Sequence[Span], name: str, gen: frozenset[str], before: Sequence[Span],
-                 after: Span | None, *, head: bool = True) -> bool:
+                 after: Span | None, *, head: bool = True, admin: frozenset[str] = frozenset()) -> bool:
     """A proper noun, a mark (Latin, digits, phase, quotes) or a long
     descriptive core (铝合金建筑模板项目), and not only generic words."""
     if _NOT_PROJECT.search(name) or _is_generic(name, gen):
@@ -304,13 +312,23 @@ def _looks_named(run: Sequence[Span], name: str, gen: frozenset[str], before: Se
             and len(_core_after_names(run, frozenset({"LOC"}))) > 2):
         return True
     if any(t.label in _NAMED for t in run):
+        # A division before generic words is generic (青山县|产业园项目); a
+        # landmark or a brand the tagger calls a place is not (封龙山|文化产业园项目).
+        places = [Span(t.start, t.end, "ADMIN" if t.label == "LOC" and _is_division(t.text, admin) else t.label,
+                       t.text) for t in run]
+        # An institution's own works (青山县第二人民医院|建设项目).
+        if (len(run) > 1 and run[0].label == "ORG" and not re.search(r"(?:公司|集团)$", run[0].text)
+                and _BUILD.match("".join(t.text for t in run[1:]))):
+            return True
         # 星河|重点项目 is generic; 星河|项目 names the firm's project.
         rest = _core_after_names(run, frozenset({"LOC", "ORG", "nz"}))
         # 星河集团|项目: a firm's project, not a named one.
         if not SUFFIX.sub("", rest) and re.search(r"(?:公司|集团)$", run[-2].text if len(run) > 1 else ""):
             return False
-        return not (_generic_core(_core_after_names(run, frozenset({"LOC"})), gen)
-                    or SUFFIX.sub("", rest) and _generic_core(rest, gen))
+        # A brand and a few generic words (星河|新项目, 云湖|园区项目) is no name;
+        # a brand and a kind of works is (云峰山|文化产业园项目).
+        short = 0 < len(SUFFIX.sub("", rest)) <= 3 and _generic_core(rest, gen)
+        return not (short or _generic_core(_core_after_names(places, frozenset({"ADMIN"})), gen))
     if any(_INDEFINITE.match(t.text) for t in before):
         return False
     if _MARK.search(name):
@@ -372,7 +390,8 @@ def _run_name(text: str, tokens: Sequence[Span], i: int, lex: Lexicon, *,
         if not run:
             return None
         name = text[run[0].start : run[-1].end]
-    if len(name) < 3 or not _looks_named(run, name, _generic(lex), before, after, head=head):
+    if len(name) < 3 or not _looks_named(run, name, _generic(lex), before, after, head=head,
+                                                    admin=lex.admin):
         return None
     return Found(run[0].start, run[-1].end, name, "project")
 
@@ -428,7 +447,8 @@ def _listed_project(ctx: SentenceContext, found: list[Found]) -> list[Found]:
                 run = tokens[seg : last + 1]
                 name = text[run[0].start : run[-1].end]
                 f = None
-                if len(name) >= 3 and _looks_named(run, name, _generic(ctx.lex), [], None, head=False):
+                if len(name) >= 3 and _looks_named(run, name, _generic(ctx.lex), [], None, head=False,
+                                                   admin=ctx.lex.admin):
                     f = Found(run[0].start, run[-1].end, name, "project")
                 a = run[0].start
             else:
