@@ -327,7 +327,10 @@ def _looks_named(run: Sequence[Span], name: str, gen: frozenset[str], before: Se
             return False
         # A brand and a few generic words (星河|新项目, 云湖|园区项目) is no name;
         # a brand and a kind of works is (云峰山|文化产业园项目).
-        short = 0 < len(SUFFIX.sub("", rest)) <= 3 and _generic_core(rest, gen)
+        k = next((n for n, t in enumerate(run) if t.label not in ("LOC", "ORG", "nz")
+                  and t.text not in _LINKS), len(run))
+        raw = SUFFIX.sub("", "".join(t.text for t in run[k:]))
+        short = 0 < len(raw) <= 2 and _generic_core(rest, gen)
         return not (short or _generic_core(_core_after_names(places, frozenset({"ADMIN"})), gen))
     if any(_INDEFINITE.match(t.text) for t in before):
         return False
