@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         examples = spec.read(args.data / spec.file)[: args.limit]
         res = run_set(spec, examples, lac, rec, crfs.get(spec.crf_model), learned=args.learned)
         results.append(res)
-        print(f"\n## {spec.title} ({spec.file})\n{timing_line(res)}\n")
+        print(f"\n## {spec.title} ({spec.file})\n{timing_line(res)}; {layer}\n")
         print(render_plain(table_rows(res)), flush=True)
 
     print("\n" + LEGEND)
