@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--ner", choices=ENGINES, default="auto",
                    help="NER engine: auto (HanLP if its model is here, else LAC), lac, hanlp, "
                         "crf (a CRF over LAC fitted on People's Daily)")
+    b.add_argument("--learned", default="auto", metavar="auto|none|MODEL",
+                   help="the learned layer after the rules: auto (the shipped model, "
+                        "fitted on annotated local news), none (rules only) or a "
+                        ".crfsuite file from `python -m kg.learn.train`")
     b.add_argument("--hanlp-model", metavar="ID_OR_DIR",
                    help="HanLP pretrained identifier or local model directory")
     b.add_argument("--window", choices=WINDOWS, default="article",
@@ -64,6 +68,7 @@ def build_command(args: argparse.Namespace) -> int:
         args.inputs, ner=args.ner, hanlp_model=args.hanlp_model, window=args.window,
         min_weight=args.min_weight, home_city=args.home_city, aliases=args.aliases,
         include_reporters=args.include_reporters, progress=_progress_factory(args.quiet),
+        learned=args.learned,
     )
     if not result.articles:
         raise KgError("no articles found in the inputs")
@@ -71,7 +76,8 @@ def build_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         types = Counter(e.type for e in result.entities)
         g = result.graph
-        print(f"engine: {result.engine}; home city: {result.home_city or '-'}")
+        layer = "" if args.learned == "none" else " + learned layer"
+        print(f"engine: {result.engine}{layer}; home city: {result.home_city or '-'}")
         print(f"articles: {len(result.articles)}  mentions: {len(result.mentions)}  "
               f"entities: {len(result.entities)}  edges: {g.number_of_edges()}")
         print("  " + "  ".join(f"{t}: {types.get(t, 0)}" for t in (*ENTITY_TYPES, REPORTER)

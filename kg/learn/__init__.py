@@ -129,6 +129,10 @@ def features(
     n = len(text)
     ent, ttl = rule_marks(n, found)
     gz, gzs = gazetteer_marks(text)
+    word = [""] * n
+    for t in tokens:
+        for i in range(max(t.start, 0), min(t.end, n)):
+            word[i] = t.text
     for i, f in enumerate(feats):
         prev_e = ent[i - 1] if i else "<s>"
         next_e = ent[i + 1] if i + 1 < n else "</s>"
@@ -145,6 +149,8 @@ def features(
             "gzs=" + gzs[i],
             "gz+1=" + (gz[i + 1] if i + 1 < n else "</s>"),
             "gz-1=" + (gz[i - 1] if i else "<s>"),
+            "wd=" + word[i],
+            "c3=" + text[max(i - 1, 0) : i + 2],
         ))
     out: list[dict[str, float]] = [dict.fromkeys(f, 1.0) for f in feats]
     if probs is not None and len(probs) == n:

@@ -79,14 +79,14 @@ def examples(corpus: Path, folds: Sequence[str]) -> Iterator[tuple[list[dict], l
 #: kg's own annotated sets (tests/data): the sample pages and made-up
 #: articles, as (inputs, gold) -- also training data for the learned layer.
 REPO = Path(__file__).resolve().parents[2]
-OWN_SETS = (
-    (REPO / "seeds", REPO / "tests" / "data" / "seeds_gold.jsonl"),
-    (REPO / "tests" / "data" / "synthetic_articles.jsonl",
-     REPO / "tests" / "data" / "synthetic_gold.jsonl"),
-)
+OWN_SETS = {
+    "seeds": (REPO / "seeds", REPO / "tests" / "data" / "seeds_gold.jsonl"),
+    "synthetic": (REPO / "tests" / "data" / "synthetic_articles.jsonl",
+                  REPO / "tests" / "data" / "synthetic_gold.jsonl"),
+}
 
 
-def own_examples() -> Iterator[tuple[list[dict], list[str]]]:
+def own_examples(names: Sequence[str] = tuple(OWN_SETS)) -> Iterator[tuple[list[dict], list[str]]]:
     """(features, tags) per sentence of kg's own annotated sets; gold is
     projected per page (an article id's part before ``#``), so it does not
     depend on how a page is cut into articles."""
@@ -96,7 +96,7 @@ def own_examples() -> Iterator[tuple[list[dict], list[str]]]:
     from kg.recognize.lac import LacRecognizer
 
     lac = LacRecognizer()
-    for inputs, gold_path in OWN_SETS:
+    for inputs, gold_path in (OWN_SETS[n] for n in names):
         if not inputs.exists() or not gold_path.is_file():
             continue
         items: dict[str, list[tuple[str, str]]] = {}
@@ -120,13 +120,13 @@ def own_examples() -> Iterator[tuple[list[dict], list[str]]]:
 
 
 def fit(corpus: Path, folds: Sequence[str], out: Path, params: dict | None = None,
-        *, own: bool = True) -> Path:
+        *, own: Sequence[str] = tuple(OWN_SETS)) -> Path:
     import pycrfsuite
 
     t0 = time.perf_counter()
     trainer = pycrfsuite.Trainer(verbose=False)
     n = 0
-    for xseq, yseq in itertools.chain(examples(corpus, folds), own_examples() if own else ()):
+    for xseq, yseq in itertools.chain(examples(corpus, folds), own_examples(own)):
         trainer.append(xseq, yseq)
         n += 1
     trainer.set_params({**PARAMS, **(params or {})})
@@ -134,39 +134,56 @@ def fit(corpus: Path, folds: Sequence[str], out: Path, params: dict | None = Non
     fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
     os.close(fd)
     trainer.train(tmp)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; a model is package data
     os.replace(tmp, out)
     log.info("fitted %s on %d sentences of folds %s in %.0fs", out.name, n, ",".join(folds),
              time.perf_counter() - t0)
     return out
 
 
-def _fingerprint(corpus: Path, folds: Sequence[str], params: dict) -> str:
+def _fingerprint(corpus: Path, folds: Sequence[str], params: dict, own: Sequence[str]) -> str:
     """Everything the fit depends on: the gold, the texts, kg's code and data."""
-    h = hashlib.sha256(json.dumps([sorted(folds), params], sort_keys=True).encode())
+    h = hashlib.sha256(json.dumps([sorted(folds), params, sorted(own)], sort_keys=True).encode())
     for path, _entry in corpus_files(corpus, folds):
         h.update(path.read_bytes())
     for fold in sorted(folds):
         h.update((corpus / f"{fold}.json").read_bytes())
-    for inputs, gold in OWN_SETS:
+    for inputs, gold in (OWN_SETS[n] for n in sorted(own)):
         h.update(gold.read_bytes())
         for p in sorted(inputs.rglob("*") if inputs.is_dir() else [inputs]):
             if p.is_file():
                 h.update(p.read_bytes())
+    # kg's code that shapes the training examples (not how a model is applied).
+    import inspect
+
+    import kg.learn as learn
+
+    for fn in (learn.features, learn.rule_marks, learn.gazetteer_marks, learn._gazetteer,
+               learn.gold_spans):
+        h.update(inspect.getsource(fn).encode())
     kg_root = Path(__file__).resolve().parents[1]
-    for p in sorted(kg_root.rglob("*")):
-        if p.suffix in (".py", ".txt", ".tsv") and "models" not in p.parts:
-            h.update(p.as_posix().encode())
+    shaping = [kg_root / f"{m}.py" for m in ("read", "pages", "sentences", "model", "pipeline")]
+    shaping += [kg_root / "recognize" / "lac.py", kg_root / "recognize" / "crf.py",
+                Path(__file__)]
+    shaping += sorted((kg_root / "refine").glob("*.py")) + sorted((kg_root / "data").glob("*"))
+    for p in shaping:
+        if p.is_file():
+            h.update(p.relative_to(kg_root).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:20]
 
 
-def cached_fit(corpus: Path, folds: Sequence[str], params: dict | None = None) -> Path:
+def cached_fit(corpus: Path, folds: Sequence[str], params: dict | None = None,
+               own: Sequence[str] = tuple(OWN_SETS)) -> Path:
+    """A fit on ``folds`` of the corpus and kg's own sets ``own``, cached by
+    everything it depends on (the benchmarks refit only what changed)."""
     from kg.recognize.lac import _cache_dir
 
     params = {**PARAMS, **(params or {})}
-    out = _cache_dir() / "learn" / f"local-{_fingerprint(corpus, folds, params)}.crfsuite"
+    key = _fingerprint(corpus, folds, params, own)
+    out = _cache_dir() / "learn" / f"local-{key}.crfsuite"
     if not out.exists():
-        fit(corpus, folds, out, params)
+        fit(corpus, folds, out, params, own=own)
     return out
 
 

@@ -82,7 +82,9 @@ def _verb_head(ctx: SentenceContext, found: list[Found]) -> list[Found]:
     out = []
     for f in found:
         start = f.start
-        while (f.type not in ("person", "official") and (t := by_start.get(start)) is not None
+        # A project may open with a verb of its own name (年产…, 新建…).
+        while (f.type not in ("person", "official", "project")
+               and (t := by_start.get(start)) is not None
                and t.label in _VERBISH and t.end < f.end):
             start = t.end
         if start != f.start:
