@@ -129,9 +129,13 @@ def ner_set(key: str, lac: LacRecognizer, limit: int | None, micro_row: str) -> 
 
 
 def ner_f1(ns: NerSet, off: Collection[str], trace: Counter | None = None) -> float:
+    """Micro F1 of the rules on a public set, under the same documented
+    conventions as bench/ner_eval.py (bodies in titles kept, PUBLIC_CONVENTIONS off)."""
+    from ner_eval import PUBLIC_CONVENTIONS
+
     lex = load_lexicon()
     preds = [ns.spec.kg(refine_sentence(t, sp, tk, lexicon=lex, title_bodies=True,
-                                        disabled=off, trace=trace))
+                                        disabled=set(off) | PUBLIC_CONVENTIONS, trace=trace))
              for t, sp, tk in zip(ns.texts, ns.spans, ns.tokens)]
     counts = score(ns.gold, preds, ns.spec.classes)
     return micro(counts, ns.spec.micros[ns.micro]).f1
