@@ -87,6 +87,14 @@ def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
     return full, stems
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """The first two characters of every name, per table: most positions of a
+    sentence start no name, and one set lookup tells."""
+    full, stems = _gazetteer()
+    return frozenset(n[:2] for n in full), frozenset(n[:2] for n in stems)
+
+
 _GZ_MAX = 12
 
 
@@ -95,11 +103,14 @@ def gazetteer_marks(text: str) -> tuple[list[str], list[str]]:
     to right), once for full names and once for bare stems."""
     full, stems = _gazetteer()
     out = []
-    for table in (full, stems):
+    for table, heads in zip((full, stems), _gazetteer_heads()):
         marks = ["O"] * len(text)
         i = 0
         while i < len(text):
             hit = 0
+            if text[i : i + 2] not in heads:
+                i += 1
+                continue
             for k in range(min(_GZ_MAX, len(text) - i), 1, -1):
                 lvl = table.get(text[i : i + k])
                 if lvl is not None:
@@ -154,13 +165,18 @@ def features(
         ))
     out: list[dict[str, float]] = [dict.fromkeys(f, 1.0) for f in feats]
     if probs is not None and len(probs) == n:
+        # The few tags above the floor, per character (one numpy pass).
+        rows, cols = np.nonzero(probs > _MIN_PROB)
+        kept: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        for r, c in zip(rows.tolist(), cols.tolist()):
+            kept[r].append((c, float(probs[r, c])))
         for off, name in ((0, "e"), (-1, "e-1"), (1, "e+1")):
             for i in range(n):
                 j = i + off
                 if 0 <= j < n:
-                    row = probs[j]
-                    for k in np.flatnonzero(row > _MIN_PROB):
-                        out[i][f"{name}:{k}"] = float(row[k])
+                    d = out[i]
+                    for k, v in kept[j]:
+                        d[f"{name}:{k}"] = v
     return out
 
 
