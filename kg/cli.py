@@ -76,8 +76,7 @@ def build_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         types = Counter(e.type for e in result.entities)
         g = result.graph
-        layer = "" if args.learned == "none" else " + learned layer"
-        print(f"engine: {result.engine}{layer}; home city: {result.home_city or '-'}")
+        print(f"engine: {result.engine}; home city: {result.home_city or '-'}")
         print(f"articles: {len(result.articles)}  mentions: {len(result.mentions)}  "
               f"entities: {len(result.entities)}  edges: {g.number_of_edges()}")
         print("  " + "  ".join(f"{t}: {types.get(t, 0)}" for t in (*ENTITY_TYPES, REPORTER)

@@ -193,12 +193,13 @@ def build(
     return a callback advanced by the number of articles done.  ``rules_off``
     names rules to switch off (:func:`kg.refine.rules.registry` lists them)."""
     t0 = time.perf_counter()
+    layer = get_learned(learned)  # a bad model path fails before any reading
     docs, errors = read_documents(paths)
     articles = split_articles(docs)
     rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model)
     tick = progress(len(articles)) if progress else None
     off = check_names(set(rules_off))
-    mentions = extract_mentions(articles, rec, learned=get_learned(learned), progress=tick,
+    mentions = extract_mentions(articles, rec, learned=layer, progress=tick,
                                 disabled=off)
     alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
     # Corpus-level refine rules (re-typing, slogans) before resolution merges.
@@ -210,7 +211,8 @@ def build(
                         min_weight=min_weight, include_reporters=include_reporters)
     graph.graph["home_city"] = home or ""
     graph.graph["window"] = window
-    return Result(graph, articles, mentions, entities, errors, home, rec.name,
+    engine = rec.name + (" + learned layer" if layer is not None else "")
+    return Result(graph, articles, mentions, entities, errors, home, engine,
                   time.perf_counter() - t0)
 
 
