@@ -22,6 +22,7 @@ from kg.learn import (  # noqa: E402
     gazetteer_marks,
     gold_spans,
     load_tagger,
+    people_from_rules,
     rule_marks,
     spans_to_found,
 )
@@ -448,3 +449,19 @@ def test_cli_missing_learned_model(news_dir, tmp_path):
     errors = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert errors == ["kg: error: learned model not found: /nonexistent.crfsuite"]
     assert not (tmp_path / "o" / "graph.json").exists()
+
+
+def test_people_from_rules_stand_and_crf_fills_in():
+    rule_person = Found(5, 8, "王建华", "official", ["副市长"], [(2, 5)])
+    crf_same = Found(5, 8, "王建华", "person")  # the CRF's weaker call on the same name
+    crf_place = Found(11, 14, "云湖镇", "place")
+    out = people_from_rules([rule_person], [crf_same, crf_place])
+    assert [(f.text, f.type, f.titles) for f in out] == [
+        ("王建华", "official", ["副市长"]), ("云湖镇", "place", [])]
+
+
+def test_people_from_rules_leave_crf_alone_without_rule_people():
+    """No person from the rules: the CRF's mentions, people included, pass as they are."""
+    rule_place = Found(0, 3, "青山市", "place")
+    crf = [Found(0, 3, "青山市", "place"), Found(6, 9, "李国庆", "person")]
+    assert people_from_rules([rule_place], crf) == crf
