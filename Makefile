@@ -31,6 +31,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/ner_eval.py --learned none
 	$(BIN)/python bench/ner_eval.py
 	$(BIN)/python bench/seeds_eval.py
+	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/render_bench.py
 
 # Refit the learned layer (kg/models/local-crf.crfsuite) on the annotated local
