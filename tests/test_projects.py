@@ -9,22 +9,14 @@ tested without the tagger.
 from __future__ import annotations
 
 import pytest
+from refine_helpers import toks
 
-from kg.model import Span
 from kg.refine.lexicon import load_lexicon
 from kg.refine.projects import PROJECT_RULES, find_projects
 from kg.refine.rules import SentenceContext
 
 LEX = load_lexicon()
 
-
-def toks(spec: str) -> tuple[str, list[Span]]:
-    out, pos = [], 0
-    for piece in spec.split():
-        word, _, tag = piece.rpartition("/")
-        out.append(Span(pos, pos + len(word), tag, word))
-        pos += len(word)
-    return "".join(t.text for t in out), out
 
 
 def by_rule(name: str, spec: str) -> list[str]:

@@ -1,24 +1,10 @@
 """Refiner rules on sentences written for the test (not from the sample)."""
 
-import pytest
 
-from kg.recognize.lac import LacRecognizer
-from kg.refine import refine_sentence
+from refine_helpers import by_text as _by_text
+from refine_helpers import refine_with as _refine
+
 from kg.refine.projects import _is_generic
-
-
-@pytest.fixture(scope="module")
-def lac():
-    return LacRecognizer()
-
-
-def _refine(lac, text):
-    spans, tokens = lac.analyze([text])
-    return refine_sentence(text, spans[0], tokens[0])
-
-
-def _by_text(found):
-    return {f.text: f for f in found}
 
 
 def test_title_before_name_makes_official(lac):

@@ -7,6 +7,7 @@ Sentences and names are made up for these tests; tokens are written by hand
 from __future__ import annotations
 
 import pytest
+from refine_helpers import toks
 
 from kg.model import Mention, Span
 from kg.refine import SENTENCE_RULES, refine_sentence
@@ -17,15 +18,6 @@ from kg.refine.types import SPAN_RULES, TYPE_RULES, Found, type_span
 
 LEX = load_lexicon()
 
-
-def toks(spec: str) -> tuple[str, list[Span]]:
-    """``"青山/LOC 恒拓/nz"`` -> ("青山恒拓", tokens with offsets)."""
-    out, pos = [], 0
-    for piece in spec.split():
-        word, _, tag = piece.rpartition("/")
-        out.append(Span(pos, pos + len(word), tag, word))
-        pos += len(word)
-    return "".join(t.text for t in out), out
 
 
 def ctx_of(spec: str, *, title_bodies: bool = False) -> SentenceContext:

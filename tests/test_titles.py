@@ -2,25 +2,10 @@
 sentences written for the test (made-up names and places)."""
 
 import pytest
+from refine_helpers import by_text as _by_text
+from refine_helpers import refine_with as _refine
 
-from kg.recognize.lac import LacRecognizer
-from kg.refine import refine_sentence
 from kg.refine.lexicon import load_lexicon
-
-
-@pytest.fixture(scope="module")
-def lac():
-    return LacRecognizer()
-
-
-def _refine(lac, text):
-    spans, tokens = lac.analyze([text])
-    return refine_sentence(text, spans[0], tokens[0])
-
-
-def _by_text(found):
-    return {f.text: f for f in found}
-
 
 # 1. Titles of other regions and forms -------------------------------------
 
