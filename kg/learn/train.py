@@ -22,8 +22,12 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.learn import LABEL_OF, MODEL_PATH, TITLE, features, gold_spans
+
+if TYPE_CHECKING:
+    from kg.recognize.lac import LacRecognizer
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +60,34 @@ def corpus_files(corpus: Path, folds: Sequence[str]) -> list[tuple[Path, dict]]:
     return out
 
 
-def examples(corpus: Path, folds: Sequence[str]) -> Iterator[tuple[list[dict], list[str]]]:
-    """(features, BIOES tags) per sentence of the given folds."""
-    from kg.pipeline import analyze_texts, split_articles
-    from kg.read import read_documents
-    from kg.recognize.crf import spans_to_tags
-    from kg.recognize.lac import LacRecognizer
+Example = tuple[list[dict], list[str]]  # (features, BIOES tags) of one sentence
 
-    lac = LacRecognizer()
+
+def tagged(sents: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+           lac: LacRecognizer) -> Iterator[Example]:
+    """(features, BIOES tags) per ``(sentence, gold items)``: one LAC pass and
+    the rules, as at run time, then the gold projected onto each sentence."""
+    from kg.pipeline import analyze_texts
+    from kg.recognize.crf import spans_to_tags
+
+    tokens, found, probs = analyze_texts([t for t, _ in sents], lac, probs=True)
+    for (text, items), toks, fs, pr in zip(sents, tokens, found, probs):
+        tags = spans_to_tags(len(text), gold_spans(text, items), "BIOES")
+        yield features(text, toks, fs, pr), tags
+
+
+def examples(corpus: Path, folds: Sequence[str], lac: LacRecognizer) -> Iterator[Example]:
+    """(features, BIOES tags) per sentence of the given folds."""
+    from kg.pipeline import split_articles
+    from kg.read import read_documents
+
     for path, entry in corpus_files(corpus, folds):
         docs, errors = read_documents([path])
         if errors:
             raise RuntimeError(f"{path}: {errors[0]}")
         items = gold_items(entry)
-        sents = [s.text for a in split_articles(docs) for s in a.sentences]
-        tokens, found, probs = analyze_texts(sents, lac, probs=True)
-        for text, toks, fs, pr in zip(sents, tokens, found, probs):
-            tags = spans_to_tags(len(text), gold_spans(text, items), "BIOES")
-            yield features(text, toks, fs, pr), tags
+        yield from tagged([(s.text, items) for a in split_articles(docs) for s in a.sentences],
+                          lac)
 
 
 #: kg's own annotated sets (tests/data): the sample pages and made-up
@@ -86,16 +100,13 @@ OWN_SETS = {
 }
 
 
-def own_examples(names: Sequence[str] = tuple(OWN_SETS)) -> Iterator[tuple[list[dict], list[str]]]:
+def own_examples(names: Sequence[str], lac: LacRecognizer) -> Iterator[Example]:
     """(features, tags) per sentence of kg's own annotated sets; gold is
     projected per page (an article id's part before ``#``), so it does not
     depend on how a page is cut into articles."""
-    from kg.pipeline import analyze_texts, split_articles
+    from kg.pipeline import split_articles
     from kg.read import read_documents
-    from kg.recognize.crf import spans_to_tags
-    from kg.recognize.lac import LacRecognizer
 
-    lac = LacRecognizer()
     for inputs, gold_path in (OWN_SETS[n] for n in names):
         if not inputs.exists() or not gold_path.is_file():
             continue
@@ -112,21 +123,21 @@ def own_examples(names: Sequence[str] = tuple(OWN_SETS)) -> Iterator[tuple[list[
                 page.extend((t, TITLE) for t in e.get("titles", []))
         docs, _ = read_documents([inputs])
         arts = [a for a in split_articles(docs) if a.id.split("#")[0] in items]
-        sents = [(s.text, items[a.id.split("#")[0]]) for a in arts for s in a.sentences]
-        tokens, found, probs = analyze_texts([t for t, _ in sents], lac, probs=True)
-        for (text, its), toks, fs, pr in zip(sents, tokens, found, probs):
-            tags = spans_to_tags(len(text), gold_spans(text, its), "BIOES")
-            yield features(text, toks, fs, pr), tags
+        yield from tagged(
+            [(s.text, items[a.id.split("#")[0]]) for a in arts for s in a.sentences], lac)
 
 
 def fit(corpus: Path, folds: Sequence[str], out: Path, params: dict | None = None,
         *, own: Sequence[str] = tuple(OWN_SETS)) -> Path:
     import pycrfsuite
 
+    from kg.recognize.lac import LacRecognizer
+
     t0 = time.perf_counter()
+    lac = LacRecognizer()
     trainer = pycrfsuite.Trainer(verbose=False)
     n = 0
-    for xseq, yseq in itertools.chain(examples(corpus, folds), own_examples(own)):
+    for xseq, yseq in itertools.chain(examples(corpus, folds, lac), own_examples(own, lac)):
         trainer.append(xseq, yseq)
         n += 1
     trainer.set_params({**PARAMS, **(params or {})})
