@@ -6,14 +6,14 @@ character n-grams and kg's lexicons, :func:`kg.recognize.crf.sentence_features`)
 and tags the sentence in kg's own label set: ``OFF`` (official), ``PER``,
 ``COM`` (company), ``ORG``, ``LOC`` (place), ``PRJ`` (project) and ``TTL``
 (a job title as printed).  It is fitted on hand-annotated local news
-(:mod:`kg.learn.corpus`), so it learns where the annotation conventions and
+(:mod:`kg.learn.train`), so it learns where the annotation conventions and
 the rules disagree: which rule outputs to trust, where names end, and which
 phrases are no entity at all.
 
-:func:`apply` turns its tags back into :class:`kg.refine.Found` mentions;
-officials keep the rules' titles when the rules found the same person, else
-the titles the CRF tagged next to them; a person the rules found stands as the rules
-found it (:func:`people_from_rules`).
+:meth:`LocalTagger.apply` turns its tags back into :class:`kg.refine.Found`
+mentions: a person the rules found stands as the rules found it
+(:func:`people_from_rules`); a person only the CRF found takes the titles
+tagged right before it, or those of the name before it in a 、 list.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ LABEL_OF = {
 }
 TYPE_OF = {v: k for k, v in LABEL_OF.items()}
 TITLE = "TTL"
+_PEOPLE = ("official", "person")
 #: The shipped model (``make train`` writes it).
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "local-crf.crfsuite"
 
@@ -235,12 +236,13 @@ def spans_to_found(
             continue
         typ = TYPE_OF[s.label]
         rule = by_pos.get((s.start, s.end))
-        if typ in ("official", "person"):
-            if rule is not None and rule.type in ("official", "person") and (
+        if typ in _PEOPLE:
+            if rule is not None and rule.type in _PEOPLE and (
                 rule.titles or rule.official_marker
             ):
-                # The CRF's official/person call: it learnt the annotation's
-                # line (a school head is a person, a village head an official).
+                # The rules' titles, so that the next names of a 、 list
+                # inherit them (people_from_rules then keeps the rules' own
+                # mention of this person).
                 f = Found(s.start, s.end, s.text, typ, list(rule.titles),
                           list(rule.title_spans), rule.official_marker)
             else:
@@ -256,9 +258,6 @@ def spans_to_found(
             prev = None
         out.append(f)
     return out
-
-
-_PEOPLE = ("official", "person")
 
 
 def people_from_rules(found: Sequence[Found], learned: Sequence[Found]) -> list[Found]:
@@ -294,12 +293,16 @@ class LocalTagger:
 
     def apply(self, text: str, tokens: Sequence[Span], found: Sequence[Found],
               probs: np.ndarray | None = None) -> list[Found]:
-        from kg.recognize.crf import tags_to_spans
-
         if not text:
             return []
-        spans = tags_to_spans(text, self.tags(text, tokens, found, probs))
-        return people_from_rules(found, spans_to_found(text, spans, found))
+        return self.mentions(text, self.tags(text, tokens, found, probs), found)
+
+    @staticmethod
+    def mentions(text: str, tags: Sequence[str], found: Sequence[Found]) -> list[Found]:
+        """The sentence's mentions from the CRF's tags and the rules' output."""
+        from kg.recognize.crf import tags_to_spans
+
+        return people_from_rules(found, spans_to_found(text, tags_to_spans(text, tags), found))
 
 
 @lru_cache(maxsize=4)

@@ -26,12 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.learn import _PEOPLE, LocalTagger, _gazetteer
 from kg.learn import LABEL_OF as _LABEL_OF
-from kg.learn import LocalTagger, _gazetteer, people_from_rules, spans_to_found
 from kg.model import Span
 from kg.refine.types import Found
-
-_PEOPLE = ("official", "person")
 
 
 @dataclass
@@ -177,8 +175,6 @@ class CandidateTagger(LocalTagger):
         self, text: str, tokens: Sequence[Span], found: Sequence[Found],
         probs: np.ndarray | None = None,
     ) -> tuple[list[Found], list[Candidate]]:
-        from kg.recognize.crf import tags_to_spans
-
         if not text:
             return [], []
         tags = self.tags(text, tokens, found, probs)
@@ -191,8 +187,7 @@ class CandidateTagger(LocalTagger):
                 memo[i] = {lb: self._tagger.marginal(lb, i) for lb in labels}
             return memo[i]
 
-        spans = tags_to_spans(text, tags)
-        out = people_from_rules(found, spans_to_found(text, spans, found))
+        out = self.mentions(text, tags, found)
         cands = [
             Candidate(f.text, f.type, f.start, f.end,
                       candidate_features(text, tokens, found, f, own, po,
