@@ -64,18 +64,12 @@ def rule_marks(n: int, found: Sequence[Found]) -> tuple[list[str], list[str]]:
 def _gazetteer() -> tuple[dict[str, str], dict[str, str]]:
     """Full names -> level (``t`` township, ``a`` county and up, ``c`` country)
     and bare stems -> level (枫亭 of 枫亭镇, 仙游 of 仙游县)."""
-    from importlib import resources
-
-    from kg.refine.lexicon import load_lexicon
+    from kg.refine.lexicon import data_lines, load_lexicon
 
     lex = load_lexicon()
     full: dict[str, str] = {}
     stems: dict[str, str] = {}
-    text = resources.files("kg.data").joinpath("townships.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        name = line.strip()
-        if not name or name.startswith("#"):
-            continue
+    for name in data_lines("townships.txt"):
         full[name] = "t"
         stem = re.sub(r"(?:街道|镇|乡|苏木)$", "", name)
         if stem != name and len(stem) >= 2:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 
-def _lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
     text = resources.files("kg.data").joinpath(name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
@@ -82,7 +82,7 @@ class Lexicon:
 
 def _words(name: str) -> frozenset[str]:
     """A whitespace-separated word list (``#`` lines are its header)."""
-    return frozenset(w for ln in _lines(name) for w in ln.split())
+    return frozenset(w for ln in data_lines(name) for w in ln.split())
 
 
 # Words that mark a state-owned firm in its name: state ownership said
@@ -110,18 +110,18 @@ def _alt(words: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    posts = tuple(_lines("titles.txt"))
-    person = tuple(_lines("person_titles.txt"))
+    posts = tuple(data_lines("titles.txt"))
+    person = tuple(data_lines("person_titles.txt"))
     sufs = []
-    for ln in _lines("org_suffixes.txt"):
+    for ln in data_lines("org_suffixes.txt"):
         suf, typ = ln.split("\t")
         sufs.append((suf, typ))
     sufs.sort(key=lambda x: len(x[0]), reverse=True)
-    abbr = dict(ln.split("\t") for ln in _lines("abbreviations.tsv"))
+    abbr = dict(ln.split("\t") for ln in data_lines("abbreviations.tsv"))
     admin: set[str] = set()
     major: set[str] = set()
     regions: set[str] = set()
-    for ln in _lines("admin_divisions.txt"):
+    for ln in data_lines("admin_divisions.txt"):
         name, level = ln.split("\t")
         admin.add(name)
         major.add(name)
@@ -138,8 +138,8 @@ def load_lexicon() -> Lexicon:
             regions.add(name)
             if len(short) >= 2:
                 regions.add(short)
-    countries = {w for ln in _lines("countries.txt") for w in ln.split()}
-    surnames = {w for ln in _lines("surnames.txt") for w in ln.split()}
+    countries = _words("countries.txt")
+    surnames = _words("surnames.txt")
     variants = r"(?:常务副|副|代理|代|原|前|专职副|执行)?"
     return Lexicon(
         official_posts=posts,
