@@ -39,10 +39,12 @@ _NOT_CITY_PREFIX = re.compile(r"^市(?:民|场|区|值|长|井|面|县|属|级|�
 _UNIT = re.compile(r"^([\u4e00-\u9fff]{2,3})[省市县区]$")
 
 
-def _city_scores(mentions: Iterable[Mention], pattern: re.Pattern[str] = _CITY) -> Counter:
-    """Each ``X市``/``X县``/``X区`` printed, scored by the names built on its stem."""
+def _city_scores(mentions: Iterable[Mention], pattern: re.Pattern[str] = _CITY,
+                 also: Iterable[str] = ()) -> Counter:
+    """Each ``X市``/``X县``/``X区`` printed (and each unit in ``also``), scored
+    by the names built on its stem."""
     texts = [m.text for m in mentions if m.type in ("place", "organization", "company")]
-    cities = {t for t in texts if pattern.match(t)}
+    cities = {t for t in texts if pattern.match(t)} | set(also)
     score: Counter = Counter()
     for city in cities:
         stem = city[:-1]
@@ -71,10 +73,7 @@ def infer_article_homes(
         by_article[m.article_id].append(m)
     homes: dict[str, dict[str, str]] = {}
     for aid, ms in by_article.items():
-        scores = _city_scores(ms, _UNIT)
-        if corpus_home:
-            scores[corpus_home] = sum(1 for m in ms if m.text.startswith(corpus_home[:-1])
-                                      and m.type in ("place", "organization", "company"))
+        scores = _city_scores(ms, _UNIT, also=[corpus_home] if corpus_home else [])
         best: dict[str, tuple[int, int, str]] = {}
         for city, sc in scores.items():
             if sc <= 0:
