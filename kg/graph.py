@@ -19,6 +19,11 @@ def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
 
 
+def _record(article: Article, sentence: int) -> dict[str, str]:
+    return {"article_id": article.id, "title": article.title, "date": article.date or "",
+            "file": article.file, "sentence": article.sentences[sentence].text}
+
+
 def build_graph(
     articles: Sequence[Article],
     mentions: Sequence[Mention],
@@ -30,9 +35,10 @@ def build_graph(
 ) -> nx.Graph:
     """A node per entity; an edge between entities seen together in a window.
 
-    ``weight`` counts the articles in which they share a window,
+    ``weight`` counts the articles in which they share a window (so
+    ``min_weight`` is a number of articles for every window),
     ``sentences`` counts shared sentences, ``evidence`` keeps up to five
-    records (article id, title, file, sentence), shared sentences first.
+    records (article id, headline, date, file, sentence), shared sentences first.
     """
     _check_choice("window", window, WINDOWS)
     if min_weight < 1:
@@ -47,7 +53,8 @@ def build_graph(
             titles=e.title_texts,
             title_sources=[
                 {"text": t.text, "article_id": t.article_id,
-                 "article_title": art[t.article_id].title if t.article_id in art else ""}
+                 "article_title": art[t.article_id].title if t.article_id in art else "",
+                 "article_date": (art[t.article_id].date or "") if t.article_id in art else ""}
                 for t in e.titles
             ],
             mentions=e.mentions,
@@ -56,6 +63,7 @@ def build_graph(
 
     # Which entities are in which window, and in which sentences.
     in_window: dict[tuple, set[str]] = defaultdict(set)
+    in_article: dict[str, set[str]] = defaultdict(set)
     sentences_of: dict[tuple[str, int], set[str]] = defaultdict(set)
     first_sentence: dict[tuple[str, str], int] = {}
     for m in mentions:
@@ -69,20 +77,35 @@ def build_graph(
             else (a.id, m.sentence)
         )
         in_window[key].add(m.entity)
+        in_article[a.id].add(m.entity)
         sentences_of[(a.id, m.sentence)].add(m.entity)
         first_sentence.setdefault((a.id, m.entity), m.sentence)
 
     if include_reporters:
+        # A reporter the text also names as a person is that one node, not a
+        # second one (kg.resolve.add_reporters makes the same choice).
+        people = [n for n, d in g.nodes(data=True)
+                  if d.get("type") in ("official", "person", REPORTER)]
+        node_of = {n.removesuffix(" (reporter)"): n for n in people}
+        for n in people:
+            for alias in g.nodes[n].get("aliases", []):
+                node_of.setdefault(alias, n)
+        bylined: dict[str, set[str]] = defaultdict(set)
         for a in articles:
             for r in a.reporters:
-                node = r if r not in g else f"{r} (reporter)"
-                if node not in g:
+                node = node_of.get(r)
+                if node is None:  # nobody of that name; a place or firm keeps it
+                    node = r if r not in g else f"{r} (reporter)"
                     g.add_node(node, type=REPORTER, aliases=[], titles=["记者"],
                                title_sources=[], mentions=0, articles=0)
-                g.nodes[node]["articles"] += 1
-                in_window[(a.id, "reporter", node)] = {node} | {
-                    e for k, es in in_window.items() if k[0] == a.id for e in es
-                }
+                    node_of[r] = node
+                bylined[node].add(a.id)
+                in_window[(a.id, "reporter", node)] = {node} | in_article[a.id]
+        for node, arts in bylined.items():
+            if g.nodes[node]["type"] == REPORTER:
+                g.nodes[node]["articles"] = len(arts)
+            elif "记者" not in g.nodes[node]["titles"]:
+                g.nodes[node]["titles"] = [*g.nodes[node]["titles"], "记者"]
 
     weight: dict[tuple[str, str], set[tuple]] = defaultdict(set)
     for key, ents in in_window.items():
@@ -94,13 +117,13 @@ def build_graph(
             shared[(u, v)].append((aid, si))
 
     for (u, v), keys in sorted(weight.items()):
-        if len(keys) < min_weight:
+        together = len({k[0] for k in keys})  # articles, whatever the window
+        if together < min_weight:
             continue
         records = []
         for aid, si in shared.get((u, v), [])[:MAX_EVIDENCE]:
             a = art[aid]
-            records.append({"article_id": aid, "title": a.title, "file": a.file,
-                            "sentence": a.sentences[si].text})
+            records.append(_record(a, si))
         if not records:
             # Same article, different sentences: show where each appears.
             for aid in sorted({k[0] for k in keys}):
@@ -108,10 +131,9 @@ def build_graph(
                 for ent in (u, v):
                     si = first_sentence.get((aid, ent))
                     if si is not None and len(records) < MAX_EVIDENCE:
-                        rec = {"article_id": aid, "title": a.title, "file": a.file,
-                               "sentence": a.sentences[si].text}
+                        rec = _record(a, si)
                         if rec not in records:
                             records.append(rec)
-        g.add_edge(u, v, weight=len({k[0] for k in keys}), sentences=len(shared.get((u, v), [])),
+        g.add_edge(u, v, weight=together, sentences=len(shared.get((u, v), [])),
                    evidence=records)
     return g

@@ -33,6 +33,8 @@ class Document:
     #: A title given with the record (jsonl ``title``): then the text is one
     #: article, not a newspaper page to split.
     title: str | None = None
+    #: The record's own date (jsonl ``date``), ISO ``YYYY-MM-DD``.
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class Article:
     #: (start, end) of each paragraph in ``text``.
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
-    #: A date line found in the page (ISO ``YYYY-MM-DD``), if any.
+    #: Publication date, ISO ``YYYY-MM-DD``: the record's ``date``, else one
+    #: in the file path, else the page's masthead, else the first full date
+    #: in the article (:mod:`kg.dates`).  None when nothing gives one.
     date: str | None = None
 
 

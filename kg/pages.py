@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.dates import HEAD_CHARS, date_in_path, date_in_text
 from kg.model import Article, Document
 from kg.refine.lexicon import load_lexicon
 from kg.sentences import split_sentences
@@ -714,6 +715,7 @@ def articles_from_document(
     if doc.record:
         stem = f"{stem}:{doc.record}"
     articles: list[Article] = []
+    page_date = doc.date or date_in_path(doc.file) or date_in_text(doc.text, limit=HEAD_CHARS)
     if doc.title is not None:
         pages = _one_article(doc.title, doc.text)
     else:
@@ -736,6 +738,7 @@ def articles_from_document(
             text=body,
             reporters=reporters,
             paragraphs=spans,
+            date=page_date or date_in_text(body),
         )
         art.sentences = split_sentences(art_id, body, spans)
         articles.append(art)

@@ -25,7 +25,7 @@ from kg.refine import refine_sentence
 from kg.refine.document import refine_document
 from kg.refine.lexicon import load_lexicon
 from kg.refine.rules import check_names
-from kg.resolve import infer_home_city, read_aliases, resolve
+from kg.resolve import add_reporters, infer_home_city, read_aliases, resolve
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +207,8 @@ def build(
     mentions = refine_document(mentions, home_city=home, disabled=off)
     entities, home = resolve(articles, mentions, home_city=home, aliases=alias_map,
                              disabled=off)
+    if include_reporters:
+        entities = add_reporters(articles, entities)
     graph = build_graph(articles, mentions, entities, window=window,
                         min_weight=min_weight, include_reporters=include_reporters)
     graph.graph["home_city"] = home or ""

@@ -1,7 +1,7 @@
 """Read input files into :class:`~kg.model.Document` objects.
 
 Accepts files or folders of ``.txt``, ``.md`` and ``.jsonl`` (one JSON object
-per line with a ``text`` field).  Encodings: UTF-8 (with or without BOM),
+per line with a ``text`` field, optional ``title`` and ``date``).  Encodings: UTF-8 (with or without BOM),
 UTF-16 with BOM, GB18030/GBK.  A file that is none of these is reported in one
 line and skipped; the run goes on.
 """
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.dates import parse_date
 from kg.model import Document
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,14 @@ def read_file(path: Path) -> tuple[list[Document], list[ReadError]]:
             errors.append(ReadError(name, f"line {lineno}: no non-empty 'text' field"))
             continue
         title = obj.get("title")
+        date = obj.get("date")
+        iso = parse_date(date) if isinstance(date, str) else None
+        if date not in (None, "") and iso is None:
+            errors.append(ReadError(name, f"line {lineno}: 'date' {str(date)[:40]!r} is not a "
+                                          "date (use YYYY-MM-DD); record kept without it"))
         docs.append(Document(name, body, record=lineno,
-                             title=title.strip() if isinstance(title, str) and title.strip() else None))
+                             title=title.strip() if isinstance(title, str) and title.strip() else None,
+                             date=iso))
     return docs, errors
 
 

@@ -21,10 +21,10 @@ import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kg.model import Article, Entity, Mention, Title
+from kg.model import REPORTER, Article, Entity, Mention, Title
 from kg.recognize.base import KgError
 from kg.refine.lexicon import Lexicon, load_lexicon
 from kg.refine.rules import Rule, active, count, rule
@@ -428,3 +428,37 @@ def _entities(mentions: Sequence[Mention], lex: Lexicon) -> list[Entity]:
             elif _family(m.type) == _family(etype):
                 m.type = etype
     return entities
+
+
+def add_reporters(articles: Sequence[Article], entities: Sequence[Entity]) -> list[Entity]:
+    """Bylines as entities (``--include-reporters``).
+
+    A reporter the text also names as a person (name or alias) stays that one
+    entity and gains the title 记者 from each bylined article; any other
+    becomes a ``reporter`` entity.  Returns a new list; ``entities`` is untouched.
+    """
+    out = [replace(e, titles=list(e.titles)) for e in entities]
+    people = [e for e in out if e.type in _PERSONS]
+    by_name: dict[str, Entity] = {}
+    for e in people:
+        by_name.setdefault(e.name, e)
+    for e in people:
+        for alias in e.aliases:
+            by_name.setdefault(alias, e)
+    bylined: dict[str, list[str]] = defaultdict(list)
+    for a in articles:
+        for r in dict.fromkeys(a.reporters):
+            bylined[r].append(a.id)
+    for name in sorted(bylined):
+        ids = bylined[name]
+        e = by_name.get(name)
+        if e is None:
+            taken = any(x.name == name for x in out)  # a place or firm of that name
+            e = Entity(name=f"{name} (reporter)" if taken else name, type=REPORTER,
+                       articles=len(ids))
+            out.append(e)
+            by_name[name] = e
+        seen = {(t.text, t.article_id) for t in e.titles}
+        e.titles.extend(Title("记者", aid) for aid in ids if ("记者", aid) not in seen)
+    return out
+

@@ -31,7 +31,8 @@ def _node(g: nx.Graph, name: str, kind: str, **attrs: Any) -> None:
         titles=titles,
         title_sources=attrs.pop(
             "title_sources",
-            [{"text": t, "article_id": "a1", "article_title": "全市推进新区建设"} for t in titles],
+            [{"text": t, "article_id": "a1", "article_title": "全市推进新区建设",
+              "article_date": "2024-03-05"} for t in titles],
         ),
         mentions=attrs.pop("mentions", 3),
         articles=attrs.pop("articles", 2),
@@ -49,6 +50,7 @@ def _edge(g: nx.Graph, a: str, b: str, weight: int, sentence: str, **ev: str) ->
                 "article_id": ev.get("article_id", f"art-{a}-{b}"),
                 "title": ev.get("title", "新区建设稳步推进"),
                 "file": ev.get("file", "news/2024/0101.txt"),
+                "date": ev.get("date", "2024-01-01"),
                 "sentence": sentence,
             }
         ],
@@ -268,8 +270,10 @@ def test_node_panel_and_neighbour_navigation(browser: Any, tmp_path: Path) -> No
     page.mouse.click(x, y)
     panel = page.locator("#panel-body")
     text = panel.inner_text()
-    for expected in ("柯明远", "official", "市长", "全市推进新区建设", "柯市长", "mentions 9"):
+    for expected in ("柯明远", "official", "市长", "2024-03-05 《全市推进新区建设》", "柯市长",
+                     "mentions 9"):
         assert expected in text
+    assert "[a1]" not in text  # the headline names the source, not kg's id
     # Neighbours sorted by weight: 北湾新区 (4), 蓝晓峰 (3), 青禾科技 (2), 苗记者 (1).
     names = panel.locator("ol li button").all_inner_texts()
     assert names == ["北湾新区", "蓝晓峰", "青禾科技有限公司", "苗记者"]
@@ -303,7 +307,9 @@ def test_clicking_an_edge_shows_its_evidence(browser: Any, tmp_path: Path) -> No
     page.mouse.click(*point)
     panel = page.locator("#panel-body")
     assert "柯明远在北湾新区召开现场会。" in panel.inner_text()
-    assert "新区建设稳步推进" in panel.inner_text() and "news/2024/0101.txt" in panel.inner_text()
+    # Readers see the date and the headline, not kg's article id.
+    assert "2024-01-01 《新区建设稳步推进》 · news/2024/0101.txt" in panel.inner_text()
+    assert "art-" not in panel.inner_text()
     assert panel.locator("mark").all_inner_texts() == ["柯明远", "北湾新区"]
     assert log.errors == []
     page.close()

@@ -25,8 +25,8 @@ def test_article_window_weights_and_evidence():
     g = build_graph(arts, ms, ents)
     assert g["甲"]["乙"]["weight"] == 2
     assert g["甲"]["乙"]["sentences"] == 2
-    assert g["甲"]["乙"]["evidence"][0] == {"article_id": "p#0", "title": "标题", "file": "p.txt",
-                                           "sentence": "甲乙在会上。"}
+    assert g["甲"]["乙"]["evidence"][0] == {"article_id": "p#0", "title": "标题", "date": "",
+                                           "file": "p.txt", "sentence": "甲乙在会上。"}
     assert g["甲"]["丙"]["weight"] == 1 and g["甲"]["丙"]["sentences"] == 0
     assert g["甲"]["丙"]["evidence"]  # falls back to the sentences where each appears
 
@@ -45,6 +45,35 @@ def test_reporters_only_on_request():
     assert "记者甲" not in build_graph(arts, ms, ents)
     g = build_graph(arts, ms, ents, include_reporters=True)
     assert g.nodes["记者甲"]["type"] == "reporter" and g.has_edge("记者甲", "丙")
+
+
+def test_min_weight_counts_articles_in_every_window():
+    # 甲 and 乙 share two sentences of ONE article: weight 1 whatever the window,
+    # so --min-weight 2 drops the edge in the sentence window too.
+    a = Article(id="r#0", file="r.txt", title="t", text="甲乙。甲乙。", paragraphs=[(0, 6)])
+    a.sentences = [Sentence("r#0", 0, 0, 0, 3, "甲乙。"), Sentence("r#0", 1, 0, 3, 6, "甲乙。")]
+    ms = [Mention("r#0", i // 2, 3 * (i // 2) + i % 2, 3 * (i // 2) + i % 2 + 1, n, "person",
+                  entity=n) for i, n in enumerate("甲乙甲乙")]
+    ents = [Entity("甲", "person"), Entity("乙", "person")]
+    for window in ("sentence", "paragraph", "article"):
+        g = build_graph([a], ms, ents, window=window)
+        assert g["甲"]["乙"]["weight"] == 1 and g["甲"]["乙"]["sentences"] == 2
+        assert not build_graph([a], ms, ents, window=window, min_weight=2).has_edge("甲", "乙")
+
+
+def test_a_reporter_named_in_the_text_is_one_node():
+    arts, ms, ents = _corpus()
+    arts[1].reporters = ["甲"]  # 甲 is a person of the text and the byline of q#0
+    g = build_graph(arts, ms, ents, include_reporters=True)
+    assert "甲 (reporter)" not in g and g.nodes["甲"]["type"] == "person"
+    assert "记者" in g.nodes["甲"]["titles"]
+
+
+def test_a_reporter_named_like_a_place_stays_apart():
+    arts, ms, ents = _corpus()
+    arts[1].reporters = ["丙"]  # 丙 is a place here
+    g = build_graph(arts, ms, ents, include_reporters=True)
+    assert g.nodes["丙"]["type"] == "place" and g.nodes["丙 (reporter)"]["type"] == "reporter"
 
 
 def test_invalid_options_raise_one_style_error():

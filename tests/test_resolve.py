@@ -181,3 +181,20 @@ def test_a_named_home_city_holds_for_every_article():
     ms = [_m("b#0", "临江市", "place"), _m("b#0", "市政府", "organization")]
     resolve(arts, ms, home_city="青山市")
     assert ms[1].entity == "青山市政府"
+
+
+def test_add_reporters_merges_people_and_adds_the_rest() -> None:
+    from kg.model import Article, Entity
+    from kg.resolve import add_reporters
+
+    a = Article(id="p#0", file="p.txt", title="t", text="x", reporters=["林晓", "何静"])
+    b = Article(id="p#1", file="p.txt", title="t", text="x", reporters=["林晓"])
+    people = [Entity("林晓", "person", mentions=2, articles=1),
+              Entity("何静", "place", mentions=1, articles=1)]
+    out = add_reporters([a, b], people)
+    by = {(e.name, e.type): e for e in out}
+    assert [t.text for t in by[("林晓", "person")].titles] == ["记者", "记者"]
+    # Not a person of the text: a reporter entity, apart from the place.
+    assert by[("何静 (reporter)", "reporter")].articles == 1
+    assert ("何静", "place") in by and len(out) == 3
+    assert people[0].titles == []  # the input is untouched

@@ -219,7 +219,7 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
             info=_node_info(attrs),
         )
 
-    evidence_index: dict[tuple[str, str, str, str], int] = {}
+    evidence_index: dict[tuple[str, str, str, str, str], int] = {}
     for index, (a, b, attrs) in enumerate(edge_rows):
         refs = []
         for item in _dicts(attrs.get("evidence")):
@@ -228,6 +228,7 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
                 _text(item.get("title")),
                 _text(item.get("file")),
                 _text(item.get("sentence")),
+                _text(item.get("date")),
             )
             refs.append(evidence_index.setdefault(row, len(evidence_index)))
         weight = _int(attrs.get("weight"), 1)
@@ -350,7 +351,8 @@ def _node_info(attrs: Mapping[str, Any]) -> dict[str, Any]:
     sources: dict[str, list[list[str]]] = {}
     for item in _dicts(attrs.get("title_sources")):
         text = _text(item.get("text"))
-        ref = [_text(item.get("article_id")), _text(item.get("article_title"))]
+        ref = [_text(item.get("article_id")), _text(item.get("article_title")),
+               _text(item.get("article_date"))]
         refs = sources.setdefault(text, [])
         if ref not in refs:
             refs.append(ref)

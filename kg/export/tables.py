@@ -65,7 +65,8 @@ def write_articles_jsonl(articles: Sequence[Article], path: str | Path) -> Path:
     with atomic_open(path) as fh:
         for a in articles:
             fh.write(json.dumps({
-                "id": a.id, "file": a.file, "title": a.title, "reporters": a.reporters,
+                "id": a.id, "file": a.file, "title": a.title, "date": a.date,
+                "reporters": a.reporters,
                 "text": a.text, "paragraphs": a.paragraphs,
                 "sentences": [[s.start, s.end, s.paragraph] for s in a.sentences],
             }, ensure_ascii=False) + "\n")
@@ -82,7 +83,7 @@ def read_articles_jsonl(path: str | Path) -> list[Article]:
                 continue
             d = json.loads(line)
             a = Article(id=d["id"], file=d["file"], title=d["title"], text=d["text"],
-                        reporters=d["reporters"],
+                        reporters=d["reporters"], date=d.get("date"),
                         paragraphs=[tuple(p) for p in d.get("paragraphs", [])])
             a.sentences = [Sentence(a.id, i, p, s, e, a.text[s:e])
                            for i, (s, e, p) in enumerate(d.get("sentences", []))]

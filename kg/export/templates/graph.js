@@ -59,6 +59,7 @@
     if (opts) {
       if (opts.cls) node.className = opts.cls;
       if (opts.text !== undefined) node.textContent = String(opts.text);
+      if (opts.title) node.title = String(opts.title); // a property: set as text
     }
     (children || []).forEach((c) => c && node.appendChild(c));
     return node;
@@ -481,7 +482,7 @@
                 ? el(
                     "ul",
                     null,
-                    sources.map(([aid, atitle]) => el("li", { cls: "src", text: (atitle || "(untitled)") + (aid ? " [" + aid + "]" : "") }))
+                    sources.map(([aid, atitle, adate]) => el("li", { cls: "src", text: whereText(adate, atitle, aid), title: aid }))
                   )
                 : null,
             ])
@@ -538,6 +539,13 @@
     return p;
   }
 
+  // Where a sentence comes from, as a reader names it: date and headline
+  // (the article id only when there is no headline).
+  function whereText(date, headline, aid) {
+    const head = headline ? "《" + headline + "》" : aid ? "[" + aid + "]" : "(untitled)";
+    return date ? date + " " + head : head;
+  }
+
   function showEdgePanel(eid) {
     const e = edgesArr[eid];
     if (!e) return;
@@ -550,9 +558,9 @@
       el("h3", { text: "证据 Evidence (" + e.ev.length + ")" }),
     ];
     e.ev.forEach((ref) => {
-      const [aid, atitle, file, sentence] = data.evidence[ref];
-      const where = [atitle ? "《" + atitle + "》" : "", file, aid ? "[" + aid + "]" : ""].filter(Boolean).join(" · ");
-      parts.push(el("div", { cls: "evidence" }, [markedSentence(sentence, terms), el("div", { cls: "meta", text: where })]));
+      const [aid, atitle, file, sentence, adate] = data.evidence[ref];
+      const where = [whereText(adate, atitle, ""), file].filter(Boolean).join(" · ");
+      parts.push(el("div", { cls: "evidence" }, [markedSentence(sentence, terms), el("div", { cls: "meta", text: where, title: aid })]));
     });
     if (!e.ev.length) parts.push(el("p", { cls: "muted", text: "(no evidence stored)" }));
     openPanel(parts);
