@@ -143,8 +143,6 @@ def write_html(
     page = render_html(graph, title=title, max_nodes=max_nodes, seed=seed)
     with atomic_open(target, "w", encoding="utf-8", newline="\n") as out:
         out.write(page)
-    # The temp file was created 0600; a page meant for sharing is world-readable.
-    target.chmod(0o644)
     return target
 
 

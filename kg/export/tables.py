@@ -14,9 +14,12 @@ ENTITY_COLUMNS = ("name", "type", "mentions", "articles", "aliases", "titles")
 
 
 def write_entities_csv(entities: Sequence[Entity], path: str | Path) -> Path:
-    """``aliases`` and ``titles`` are ``|``-separated; titles distinct."""
+    """``aliases`` and ``titles`` are ``|``-separated; titles distinct.
+
+    UTF-8 with a BOM: without one Excel reads the Chinese as mojibake; csv,
+    pandas and DuckDB readers skip it."""
     rows = sorted(entities, key=lambda e: (-e.mentions, e.name))
-    with atomic_open(path) as fh:
+    with atomic_open(path, encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(ENTITY_COLUMNS)
         for e in rows:
@@ -26,7 +29,7 @@ def write_entities_csv(entities: Sequence[Entity], path: str | Path) -> Path:
 
 
 def read_entities_csv(path: str | Path) -> list[Entity]:
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return [
             Entity(name=r["name"], type=r["type"], mentions=int(r["mentions"]),
                    articles=int(r["articles"]),
