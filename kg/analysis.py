@@ -75,8 +75,10 @@ def _unknown(source: Source, name: str) -> KgError:
     names = sorted(set(graph) | set(aliases))
     within = sorted((n for n in names if name and (name in n or n in name)), key=len)
     close = difflib.get_close_matches(name, names, n=_SUGGESTIONS, cutoff=0.5)
-    hints = [n if n in graph else f"{n} ({aliases[n]})"
-             for n in dict.fromkeys(within + close)][:_SUGGESTIONS]
+    first: dict[str, str] = {}  # entity -> the first of its forms to suggest
+    for n in within + close:
+        first.setdefault(n if n in graph else aliases[n], n)
+    hints = [n if n in graph else f"{n} ({e})" for e, n in first.items()][:_SUGGESTIONS]
     return KgError(f"no entity named {name!r} in the graph"
                    + (f"; did you mean {', '.join(hints)}?" if hints else ""))
 

@@ -206,6 +206,13 @@ def test_an_unknown_name_is_one_line_that_suggests_close_names(result, call):
         call(result, "云溪城头")
 
 
+def test_an_entity_is_suggested_once_whichever_of_its_forms_come_close(result):
+    with pytest.raises(KgError) as err:
+        analysis.entity_name(result, "云溪城投集")  # close to both 云溪城投 and 城投集团
+    assert str(err.value).count(CITY_INVESTMENT) == 1
+    assert "云溪城投 (" in str(err.value)
+
+
 def test_an_unknown_name_with_nothing_close_says_so_plainly(result):
     with pytest.raises(KgError) as err:
         analysis.strongest_ties(result, "鹿鸣山")
