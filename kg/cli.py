@@ -1,15 +1,18 @@
-"""``kg build``: a thin shell over :func:`kg.pipeline.build`."""
+"""``kg build`` and ``kg models fetch``: a thin shell over the library."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from kg.graph import WINDOWS
+from kg.graph import LIST_CAP, WEIGHTINGS, WINDOWS
 from kg.model import ENTITY_TYPES, REPORTER
 from kg.recognize import ENGINES
 from kg.recognize.base import KgError
@@ -17,8 +20,41 @@ from kg.recognize.base import KgError
 log = logging.getLogger("kg")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kg")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        from kg import __version__
+
+        return __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that answers a mistyped option with the nearest real one."""
+
+    def _options(self) -> Iterator[str]:
+        for action in self._actions:
+            yield from action.option_strings
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from sub._options()  # type: ignore[attr-defined]
+
+    def error(self, message: str) -> NoReturn:
+        if "unrecognized arguments" in message or "ambiguous option" in message:
+            known = sorted(set(self._options()))
+            for typo in re.findall(r"(?<![\w-])(--?[\w-]+)", message.split(":", 1)[-1]):
+                close = difflib.get_close_matches(typo.split("=")[0], known, n=1, cutoff=0.6)
+                if close:
+                    message += f" (did you mean {close[0]}?)"
+                    break
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="Chinese news -> knowledge graph")
+    p = _Parser(prog="kg", description="Chinese news -> knowledge graph")
+    p.add_argument("--version", action="version", version=f"kg {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the graph of files or folders of articles")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.md/.jsonl files or folders")
@@ -32,18 +68,57 @@ def _parser() -> argparse.ArgumentParser:
                         ".crfsuite file from `python -m kg.learn.train`")
     b.add_argument("--hanlp-model", metavar="ID_OR_DIR",
                    help="HanLP pretrained identifier or local model directory")
+    b.add_argument("--hanlp-tokens", choices=("words", "chars"),
+                   help="what a single-task HanLP model reads: words (HanLP's pretrained "
+                        "models; the default) or chars (character models you trained); "
+                        "default: what the model folder says, else words")
     b.add_argument("--window", choices=WINDOWS, default="article",
-                   help="what counts as together (default: article)")
+                   help="what counts as together: the same sentence, paragraph or "
+                        "article (default: article)")
     b.add_argument("--min-weight", type=int, default=1, metavar="N",
-                   help="drop edges seen in fewer than N articles")
+                   help="keep an edge only if its two entities are together (in the "
+                        "--window) in at least N different articles (default: 1)")
+    b.add_argument("--weight", choices=WEIGHTINGS, default="count", dest="weighting",
+                   help="what ranks and filters edges on the page: count (shared articles, "
+                        "the default) or npmi (normalised PMI over articles: how much more "
+                        "often than chance two entities appear together)")
+    b.add_argument("--list-cap", type=int, default=LIST_CAP, metavar="N",
+                   help="an article naming more than N entities (a roll call, a list) links "
+                        f"only those sharing a paragraph (default: {LIST_CAP}; 0: no cap)")
     b.add_argument("--home-city", metavar="NAME", help="home city for 市X names (default: inferred)")
     b.add_argument("--aliases", metavar="FILE", help="CSV of alias,canonical that overrides")
     b.add_argument("--include-reporters", action="store_true",
                    help="add bylines as 'reporter' nodes")
     b.add_argument("--max-nodes", type=int, default=400, metavar="N",
                    help="the page shows the top N nodes first (default: 400)")
+    b.add_argument("--scheduler", default="auto", metavar="auto|sync|processes|tcp://HOST:PORT",
+                   help="where recognition runs: auto (every core for big inputs, this "
+                        "process for small ones), sync, processes, or the address of a "
+                        "dask.distributed scheduler (pip install 'kg[cluster]')")
+    b.add_argument("--workers", type=int, metavar="N",
+                   help="local worker processes (default: every core)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="recognise every article again, neither reading nor writing the "
+                        "cache of recognition results (~/.cache/kg or $KG_CACHE_DIR)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+
+    m = sub.add_parser("models", help="get the models an engine needs")
+    msub = m.add_subparsers(dest="models_command", required=True)
+    f = msub.add_parser("fetch", help="download a HanLP model with HanLP's own downloader "
+                                      "(needs the network; offline, copy ~/.hanlp instead)")
+    f.add_argument("model", nargs="?", metavar="ID_OR_URL",
+                   help="HanLP pretrained identifier or URL (default: the --ner hanlp default)")
+    f.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                   help="seconds to wait for the server before giving up (default: 10)")
     return p
+
+
+def models_command(args: argparse.Namespace) -> int:
+    from kg.recognize.hanlp import fetch_model
+
+    path = fetch_model(args.model, timeout=args.timeout)
+    print(f"HanLP model ready: {path}")
+    return 0
 
 
 def _progress_factory(quiet: bool):  # noqa: ANN202
@@ -64,15 +139,28 @@ def build_command(args: argparse.Namespace) -> int:
 
     if args.min_weight < 1:
         raise KgError("--min-weight must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        raise KgError("--workers must be at least 1")
+    if args.list_cap == 1 or args.list_cap < 0:
+        raise KgError("--list-cap must be 0 (no cap) or at least 2")
     result = build(
         args.inputs, ner=args.ner, hanlp_model=args.hanlp_model, window=args.window,
-        min_weight=args.min_weight, home_city=args.home_city, aliases=args.aliases,
+        hanlp_tokens=args.hanlp_tokens,
+        min_weight=args.min_weight, weighting=args.weighting, list_cap=args.list_cap or None,
+        home_city=args.home_city, aliases=args.aliases,
         include_reporters=args.include_reporters, progress=_progress_factory(args.quiet),
-        learned=args.learned,
+        learned=args.learned, scheduler=args.scheduler, workers=args.workers,
+        cache=not args.no_cache,
     )
     if not result.articles:
         raise KgError("no articles found in the inputs")
     paths = write_outputs(result, Path(args.output), max_nodes=args.max_nodes)
+    if result.graph.number_of_edges() == 0 and len(result.entities) > 1:
+        hint = (f" in at least {args.min_weight} articles (lower --min-weight)"
+                if args.min_weight > 1 else
+                f" within one {args.window}" + (" (try --window article)"
+                                                 if args.window != "article" else ""))
+        log.warning("the graph has no edges: no two entities are together%s", hint)
     if not args.quiet:
         types = Counter(e.type for e in result.entities)
         g = result.graph
@@ -89,10 +177,10 @@ def build_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="kg: %(message)s")
     try:
-        return build_command(args)
+        return models_command(args) if args.command == "models" else build_command(args)
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 2

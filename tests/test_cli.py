@@ -1,7 +1,10 @@
 """End to end: the CLI on seeds/, pinning what a reader sees."""
 
 import json
+import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +31,7 @@ def out(tmp_path_factory):
     r = run_kg("build", SEEDS, "-o", d, "--ner", "lac")
     assert r.returncode == 0, r.stderr
     assert "articles: 35" in r.stdout
+    assert "no edges" not in r.stderr
     return d
 
 
@@ -58,6 +62,18 @@ def test_bylines_are_not_entities(out, graph):
     reporters = {r for a in arts for r in a.reporters}
     assert {"居丹荔", "李雨婷", "华婷婷"} <= reporters
     assert not reporters & set(graph.nodes)
+
+
+def test_include_reporters_makes_one_node_per_person(tmp_path):
+    r = run_kg("build", SEEDS, "-o", tmp_path, "--ner", "lac", "--include-reporters", "-q")
+    assert r.returncode == 0, r.stderr
+    g = read_json(tmp_path / "graph.json")
+    reporters = {r for a in read_articles_jsonl(tmp_path / "articles.jsonl") for r in a.reporters}
+    assert not [n for n in g if n.endswith("(reporter)")]
+    assert reporters <= set(g.nodes)
+    ents = {e.name: e for e in read_entities_csv(tmp_path / "entities.csv")}
+    assert reporters <= set(ents)  # bylines are rows of entities.csv too
+    assert all("记者" in ents[r].title_texts for r in reporters)
 
 
 def test_place_and_project_nodes(graph):
@@ -133,3 +149,43 @@ def test_hostile_article_text_is_escaped_in_html(tmp_path):
     assert "<img src=x onerror" not in html
     data = json.loads((tmp_path / "o" / "graph.json").read_text(encoding="utf-8"))
     assert data["nodes"]  # the article was processed, not dropped
+
+
+def test_version_and_a_mistyped_flag_gets_a_suggestion(tmp_path):
+    r = run_kg("--version")
+    assert r.returncode == 0 and re.fullmatch(r"kg \d+\.\d+\.\d+\S*\n", r.stdout)
+    r = run_kg("build", SEEDS, "-o", tmp_path, "--min-wieght", "2")
+    assert r.returncode == 2 and "did you mean --min-weight?" in r.stderr
+    r = run_kg("build", SEEDS, "-o", tmp_path, "--zzzz")
+    assert r.returncode == 2 and "did you mean" not in r.stderr  # nothing close
+
+
+def _two_loners(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("本报讯 市长张立平出席会议并讲话。\n", encoding="utf-8")
+    (src / "b.txt").write_text("本报讯 青禾科技有限公司新厂房昨日投产。\n", encoding="utf-8")
+    return src
+
+
+def test_a_build_with_no_edges_says_so(tmp_path):
+    r = run_kg("build", _two_loners(tmp_path), "-o", tmp_path / "o", "--ner", "lac",
+               "--learned", "none")
+    assert r.returncode == 0, r.stderr
+    assert "edges: 0" in r.stdout
+    assert [ln for ln in r.stderr.splitlines() if "no edges" in ln]
+
+
+def test_outputs_follow_the_umask_and_the_csv_has_a_bom(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kg", "build", str(_two_loners(tmp_path)),
+                        "-o", str(tmp_path / "o"), "--ner", "lac", "--learned", "none", "-q"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600,
+                       preexec_fn=lambda: os.umask(0o027))
+    assert r.returncode == 0, r.stderr
+    files = sorted((tmp_path / "o").iterdir())
+    assert len(files) == 10
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
+        f.name: 0o640 for f in files}
+    raw = (tmp_path / "o" / "entities.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfname,type,")  # Excel reads UTF-8 only with a BOM
+    assert {e.name for e in read_entities_csv(tmp_path / "o" / "entities.csv")} >= {"张立平"}
