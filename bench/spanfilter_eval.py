@@ -38,12 +38,13 @@ from localnews_eval import (  # noqa: E402
 )
 
 import kg  # noqa: E402
+import kg.mentions as mentions  # noqa: E402
 import kg.pipeline as pipeline  # noqa: E402
 from kg.learn.spanfilter import CandidateTagger, FilteredTagger, fit_filter  # noqa: E402
 from kg.learn.train import cached_fit  # noqa: E402
 
 # One LAC + rules pass per sentence list, however many models read it.
-_analyze = pipeline.analyze_texts
+_analyze = mentions.analyze_texts
 
 
 _MEMO: dict[tuple, tuple] = {}
@@ -58,7 +59,7 @@ def _analyze_memo(texts, recognizer, tok=None, *, title_bodies=False,
     return _MEMO[key]
 
 
-pipeline.analyze_texts = _analyze_memo
+mentions.analyze_texts = _analyze_memo
 
 
 class Recorder(CandidateTagger):
@@ -88,12 +89,7 @@ def doc_map(inputs: list[Path]) -> dict[str, str]:
 def build_with(tagger, inputs: list[Path]) -> kg.Result:
     if DOC:
         tagger.doc_of = doc_map(inputs)
-    real = pipeline.get_learned
-    pipeline.get_learned = lambda _learned: tagger
-    try:
-        return kg.build(inputs, ner="lac", learned="x")
-    finally:
-        pipeline.get_learned = real
+    return kg.build(inputs, ner="lac", learned=tagger)  # a tagger object: in process
 
 
 def fold_dir(corpus: Path, fold: str, tmp: Path) -> Path:

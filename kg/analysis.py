@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
-from kg.model import Article
+from kg.model import Article, Evidence
 from kg.pipeline import Result
 from kg.recognize.base import KgError
 
@@ -47,6 +47,30 @@ def date_of(article: Article) -> str | None:
     """The article's own date (``Article.date``: its record, file name or
     masthead), else the first date printed in its text."""
     return article.date or article_date(article)
+
+
+def edge_evidence(data: dict, articles: dict[str, Article] | None = None) -> list[Evidence]:
+    """An edge's evidence (``graph[u][v]``): its ``[article_id, sentence]``
+    references resolved against ``articles`` (a bare graph keeps no text, so
+    without them only the ids are known), or the records of older builds."""
+    out: list[Evidence] = []
+    arts = articles or {}
+    for item in data.get("evidence") or ():
+        if isinstance(item, dict):
+            out.append(Evidence(str(item.get("article_id", "")), str(item.get("title", "")),
+                                str(item.get("file", "")), str(item.get("sentence", "")),
+                                item.get("date") or None))
+            continue
+        aid, si = str(item[0]), int(item[1])
+        a = arts.get(aid)
+        text = a.sentences[si].text if a is not None and 0 <= si < len(a.sentences) else ""
+        out.append(Evidence(aid, a.title if a else "", a.file if a else "", text,
+                            a.date if a else None, si))
+    return out
+
+
+def _articles(source: Source) -> dict[str, Article]:
+    return {a.id: a for a in source.articles} if isinstance(source, Result) else {}
 
 
 def as_graph(source: Source) -> nx.Graph:
@@ -216,9 +240,10 @@ def ego(source: Source, name: str, *, radius: int = 1) -> nx.Graph:
 def mentions_of(source: Source, name: str) -> pd.DataFrame:
     """Each sentence that mentions the entity (name or alias), with its article.
 
-    From a ``Result``, every mention; a bare graph keeps no mentions, only the
-    evidence sentences of its edges, so from a graph these are the evidence
-    sentences that print the name or an alias.
+    From a ``Result``, every mention.  A bare graph keeps no mentions and its
+    evidence is references to sentences whose text lives in the articles, so
+    from a graph this finds only the evidence of older builds, which carried
+    its text: pass the ``Result`` (:func:`kg.load`) for the sentences.
     """
     canon = entity_name(source, name)
     columns = ["date", "article_title", "as_printed", "sentence", "article_id"]
@@ -240,15 +265,14 @@ def mentions_of(source: Source, name: str) -> pd.DataFrame:
     forms = sorted({canon, *(graph.nodes[canon].get("aliases") or ())}, key=lambda s: -len(s))
     seen_text: set[tuple[str, str]] = set()
     for nb in sorted(graph[canon]):
-        for ev in graph[canon][nb].get("evidence") or ():
-            printed = next((f for f in forms if f in ev["sentence"]), None)
-            key = (ev["article_id"], ev["sentence"])
+        for ev in edge_evidence(graph[canon][nb]):
+            printed = next((f for f in forms if f in ev.sentence), None)
+            key = (ev.article_id, ev.sentence)
             if printed is None or key in seen_text:
                 continue
             seen_text.add(key)
-            rows.append({"date": ev.get("date") or None, "article_title": ev.get("title", ""),
-                         "as_printed": printed, "sentence": ev["sentence"],
-                         "article_id": ev["article_id"]})
+            rows.append({"date": ev.date, "article_title": ev.title, "as_printed": printed,
+                         "sentence": ev.sentence, "article_id": ev.article_id})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -257,18 +281,17 @@ def strongest_ties(source: Source, name: str, *, top: int = 10) -> pd.DataFrame:
     of evidence: the sentence, and its article's headline and date."""
     graph = as_graph(source)
     canon = entity_name(source, name)
-    arts = {a.id: a for a in source.articles} if isinstance(source, Result) else {}
+    arts = _articles(source)
     rows = []
     for nb in graph[canon]:
         d = graph[canon][nb]
-        ev = (d.get("evidence") or [{}])[0]
-        a = arts.get(ev.get("article_id", ""))
+        ev = next(iter(edge_evidence(d, arts)), Evidence("", "", "", ""))
+        a = arts.get(ev.article_id)
         rows.append({"neighbour": nb, "type": graph.nodes[nb].get("type", ""),
                      "weight": d.get("weight", 0), "sentences": d.get("sentences", 0),
-                     "evidence": ev.get("sentence", ""),
-                     "date": date_of(a) if a else (ev.get("date") or None),
-                     "article_title": ev.get("title", ""),
-                     "article_id": ev.get("article_id", "")})
+                     "evidence": ev.sentence,
+                     "date": date_of(a) if a else ev.date,
+                     "article_title": ev.title, "article_id": ev.article_id})
     df = pd.DataFrame(rows, columns=["neighbour", "type", "weight", "sentences", "evidence",
                                      "date", "article_title", "article_id"])
     return df.sort_values(["weight", "sentences", "neighbour"],

@@ -115,7 +115,12 @@ class Entity:
 
 @dataclass(frozen=True)
 class Evidence:
+    """A sentence that proves an edge, with where it was printed."""
+
     article_id: str
     title: str
     file: str
     sentence: str
+    date: str | None = None
+    #: The sentence's index in its article.
+    index: int = 0

@@ -15,22 +15,28 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.graph import build_graph
-from kg.learn import LocalTagger, load_tagger
+from kg.graph import LIST_CAP, build_graph, check_options
+from kg.learn import LocalTagger
+from kg.mentions import (  # noqa: F401 - re-exported: the benchmarks use them from here
+    Engines,
+    EngineSpec,
+    analyze_texts,
+    extract_mentions,
+    get_learned,
+    refine_texts,
+    tokenizer_for,
+)
 from kg.model import Article, Entity, Mention
 from kg.pages import articles_from_document, repeated_lines
 from kg.read import ReadError, read_documents
 from kg.recognize import Recognizer, get_recognizer
-from kg.refine import refine_sentence
 from kg.refine.document import refine_document
-from kg.refine.lexicon import load_lexicon
 from kg.refine.rules import check_names
 from kg.resolve import add_reporters, infer_home_city, read_aliases, resolve
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
-_BATCH_ARTICLES = 16
 
 
 @dataclass
@@ -70,14 +76,6 @@ class Result:
         )
 
 
-def get_learned(learned: str | None) -> LocalTagger | None:
-    """``"auto"``: the shipped model when it is there; ``"none"``/``None``: rules
-    only; else a model path."""
-    if learned in (None, "none"):
-        return None
-    return load_tagger(None if learned == "auto" else learned)
-
-
 def split_articles(docs: Sequence) -> list[Article]:
     furniture = repeated_lines([d.text for d in docs])
     articles: list[Article] = []
@@ -86,121 +84,69 @@ def split_articles(docs: Sequence) -> list[Article]:
     return articles
 
 
-def _tokenizer(recognizer: Recognizer) -> Recognizer:
-    """The LAC pass that gives the rules their word tokens; engines built on
-    LAC (``lac``, ``crf``) give both in one pass through ``analyze``."""
-    if hasattr(recognizer, "analyze"):
-        return recognizer
-    from kg.recognize.lac import LacRecognizer
-
-    return LacRecognizer()
-
-
-def analyze_texts(
-    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer | None = None,
-    *, title_bodies: bool = False, disabled: frozenset[str] = frozenset(),
-    probs: bool = False,
-) -> tuple[list[list], list[list], list | None]:
-    """One recognition pass over ``texts`` (LAC tokens, engine spans), then
-    the rules per sentence: ``(tokens, found, tag probabilities)`` per text
-    (probabilities only with ``probs`` and an engine that gives them)."""
-    lex = load_lexicon()
-    tok = tok or _tokenizer(recognizer)
-    probabilities = None
-    if probs and hasattr(tok, "analyze_full"):
-        spans, tokens, probabilities = tok.analyze_full(texts)  # type: ignore[attr-defined]
-    else:
-        spans, tokens = tok.analyze(texts)  # type: ignore[attr-defined]
-    if tok is not recognizer:
-        spans = recognizer.recognize(texts)
-    found = [refine_sentence(t, sp, tk, lexicon=lex, title_bodies=title_bodies, disabled=disabled)
-             for t, sp, tk in zip(texts, spans, tokens)]
-    return tokens, found, probabilities
-
-
-def _refine_batch(
-    texts: Sequence[str], recognizer: Recognizer, tok: Recognizer, *,
-    title_bodies: bool = False, learned: LocalTagger | None = None,
-    disabled: frozenset[str] = frozenset(),
-) -> list[list]:
-    """Rules, then (if given) the learned layer over their output."""
-    tokens, found, probs = analyze_texts(texts, recognizer, tok, title_bodies=title_bodies,
-                                         disabled=disabled, probs=learned is not None)
-    if learned is None:
-        return found
-    probs = probs or [None] * len(texts)
-    return [learned.apply(t, tk, fs, pr) for t, tk, fs, pr in zip(texts, tokens, found, probs)]
-
-
-def refine_texts(
-    texts: Sequence[str], recognizer: Recognizer, *, title_bodies: bool = False,
-    learned: str | None = "none", disabled: frozenset[str] = frozenset(),
-) -> list[list]:
-    """Recognise + refine bare sentences (no articles, no resolution).
-
-    Used by the benchmarks: returns :class:`kg.refine.Found` lists with
-    offsets into each text.
-    """
-    return _refine_batch(texts, recognizer, _tokenizer(recognizer), title_bodies=title_bodies,
-                         learned=get_learned(learned), disabled=disabled)
-
-
-def extract_mentions(
-    articles: Sequence[Article],
-    recognizer: Recognizer,
-    *,
-    learned: LocalTagger | None = None,
-    progress: Progress | None = None,
-    disabled: frozenset[str] = frozenset(),
-) -> list[Mention]:
-    """Recognise and refine every sentence; batches span several articles."""
-    tok = _tokenizer(recognizer)
-    mentions: list[Mention] = []
-    for b in range(0, len(articles), _BATCH_ARTICLES):
-        batch = articles[b : b + _BATCH_ARTICLES]
-        sents = [s for a in batch for s in a.sentences]
-        found = _refine_batch([s.text for s in sents], recognizer, tok, learned=learned,
-                              disabled=disabled)
-        for s, fs in zip(sents, found):
-            for f in fs:
-                mentions.append(Mention(
-                    article_id=s.article_id, sentence=s.index,
-                    start=s.start + f.start, end=s.start + f.end,
-                    text=f.text, type=f.type, titles=list(f.titles),
-                ))
-        if progress:
-            progress(len(batch))
-    return mentions
-
-
 def build(
     paths: Iterable[str | Path],
     *,
     ner: str = "auto",
     hanlp_model: str | None = None,
+    hanlp_tokens: str | None = None,
     window: str = "article",
     min_weight: int = 1,
+    weighting: str = "count",
+    list_cap: int | None = LIST_CAP,
     home_city: str | None = None,
     aliases: str | Path | Mapping[str, str] | None = None,
     include_reporters: bool = False,
-    learned: str | None = "auto",
+    learned: str | LocalTagger | None = "auto",
     recognizer: Recognizer | None = None,
     progress: Callable[[int], Progress] | None = None,
     rules_off: Iterable[str] = (),
+    scheduler: str = "auto",
+    workers: int | None = None,
+    cache: bool | str | Path = True,
 ) -> Result:
     """Build the graph of the given files/folders.  Bad files are reported in
     ``Result.errors`` and skipped, never fatal.  ``progress(total)`` may
     return a callback advanced by the number of articles done.  ``rules_off``
-    names rules to switch off (:func:`kg.refine.rules.registry` lists them)."""
+    names rules to switch off (:func:`kg.refine.rules.registry` lists them).
+
+    Recognition runs where ``scheduler`` says (:func:`kg.mentions.plan`:
+    ``auto``, ``sync``, ``processes`` or a ``tcp://`` Dask scheduler) on
+    ``workers`` processes (default: every core), and reuses results from the
+    cache (``True``: the user cache folder; a path: that folder; ``False``:
+    none).  A ``recognizer`` object or a tagger object as ``learned`` runs
+    in this process without the cache: only named engines can be rebuilt
+    elsewhere or fingerprinted."""
+    from kg.mentions import plan
+
     t0 = time.perf_counter()
+    # Bad options fail before any reading.
+    plan(scheduler, chars=0, workers=1)
+    check_options(window=window, min_weight=min_weight, weighting=weighting, list_cap=list_cap)
     layer = get_learned(learned)  # a bad model path fails before any reading
     docs, errors = read_documents(paths)
     articles = split_articles(docs)
-    rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model)
+    del docs
+    rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens)
     tick = progress(len(articles)) if progress else None
     off = check_names(set(rules_off))
-    mentions = extract_mentions(articles, rec, learned=layer, progress=tick,
-                                disabled=off)
+    own = recognizer is not None or (layer is not None and not isinstance(learned, str))
+    spec = EngineSpec(ner=rec.name, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens,
+                      learned=str(layer.path) if layer is not None and not own else None,
+                      disabled=frozenset(off))
+    engines = Engines(rec, tokenizer_for(rec), layer, frozenset(off))
+    store = None
+    if cache and not own:
+        from kg.cache import MentionCache
+
+        store = MentionCache(None if cache is True else Path(cache))  # type: ignore[arg-type]
+    try:
+        mentions = extract_mentions(articles, spec, engines=engines,
+                                    scheduler="sync" if own else scheduler, workers=workers,
+                                    cache=store, progress=tick)
+    finally:
+        if store is not None:
+            store.close()
     alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
     # Corpus-level refine rules (re-typing, slogans) before resolution merges.
     home = home_city or infer_home_city(mentions)
@@ -209,10 +155,10 @@ def build(
                              disabled=off)
     if include_reporters:
         entities = add_reporters(articles, entities)
-    graph = build_graph(articles, mentions, entities, window=window,
-                        min_weight=min_weight, include_reporters=include_reporters)
+    graph = build_graph(articles, mentions, entities, window=window, min_weight=min_weight,
+                        include_reporters=include_reporters, weighting=weighting,
+                        list_cap=list_cap)
     graph.graph["home_city"] = home or ""
-    graph.graph["window"] = window
     engine = rec.name + (" + learned layer" if layer is not None else "")
     return Result(graph, articles, mentions, entities, errors, home, engine,
                   time.perf_counter() - t0)
@@ -222,6 +168,12 @@ def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Pa
     """Write every output file atomically into ``out``."""
     from kg.export.graphml import write_graphml
     from kg.export.json import write_json
+    from kg.export.parquet import (
+        write_articles_parquet,
+        write_edges_parquet,
+        write_entities_parquet,
+        write_mentions_parquet,
+    )
     from kg.export.tables import (
         write_articles_jsonl,
         write_entities_csv,
@@ -230,24 +182,30 @@ def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Pa
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [
-        _write_html(result.graph, out / "graph.html", max_nodes=max_nodes),
+        _write_html(result, out / "graph.html", max_nodes=max_nodes),
         write_json(result.graph, out / "graph.json"),
         write_graphml(result.graph, out / "graph.graphml"),
         write_entities_csv(result.entities, out / "entities.csv"),
         write_mentions_jsonl(result.mentions, result.articles, out / "mentions.jsonl"),
         write_articles_jsonl(result.articles, out / "articles.jsonl"),
+        write_entities_parquet(result.entities, out / "entities.parquet"),
+        write_mentions_parquet(result.mentions, result.articles, out / "mentions.parquet"),
+        write_edges_parquet(result.graph, out / "edges.parquet"),
+        write_articles_parquet(result.articles, out / "articles.parquet"),
     ]
     return paths
 
 
-def _write_html(graph: nx.Graph, path: Path, *, max_nodes: int) -> Path:
+def _write_html(result: Result, path: Path, *, max_nodes: int) -> Path:
     from kg.export.html import write_html
 
-    return write_html(graph, path, title="kg", max_nodes=max_nodes)
+    return write_html(result.graph, path, title="kg", max_nodes=max_nodes,
+                      articles={a.id: a for a in result.articles})
 
 
 def load(folder: str | Path) -> Result:
-    """Read a previous build's output folder back into a :class:`Result`."""
+    """Read a previous build's output folder back into a :class:`Result`
+    (from the Parquet tables when they are there: faster than JSON)."""
     from kg.export.json import read_json
     from kg.export.tables import read_articles_jsonl, read_mentions_jsonl
     from kg.model import Title
@@ -259,12 +217,19 @@ def load(folder: str | Path) -> Result:
     if missing:
         raise KgError(f"{out}: not a kg output folder (missing {', '.join(missing)})")
     graph = read_json(out / "graph.json")
+    if (out / "articles.parquet").exists() and (out / "mentions.parquet").exists():
+        from kg.export.parquet import read_articles_parquet, read_mentions_parquet
+
+        articles = read_articles_parquet(out / "articles.parquet")
+        mentions = read_mentions_parquet(out / "mentions.parquet")
+    else:  # a build from before the Parquet tables
+        articles = read_articles_jsonl(out / "articles.jsonl")
+        mentions = read_mentions_jsonl(out / "mentions.jsonl")
     entities = [
         Entity(name=n, type=d.get("type", ""), aliases=list(d.get("aliases", [])),
                titles=[Title(t["text"], t["article_id"]) for t in d.get("title_sources", [])],
                mentions=int(d.get("mentions", 0)), articles=int(d.get("articles", 0)))
         for n, d in graph.nodes(data=True) if d.get("type") != "reporter"
     ]
-    return Result(graph=graph, articles=read_articles_jsonl(out / "articles.jsonl"),
-                  mentions=read_mentions_jsonl(out / "mentions.jsonl"), entities=entities,
+    return Result(graph=graph, articles=articles, mentions=mentions, entities=entities,
                   home_city=graph.graph.get("home_city") or None, engine="loaded")

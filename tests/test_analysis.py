@@ -143,23 +143,34 @@ def test_a_result_and_its_graph_give_the_same_answer(result, call):
 
 
 def test_strongest_ties_title_timeline_and_mentions_of_take_a_graph_too(result):
-    # A graph's evidence carries Article.date but not a date found in the text.
-    cols = ["neighbour", "type", "weight", "sentences", "evidence", "article_title",
-            "article_id"]
+    # A graph's evidence is [article_id, sentence] references: the same ties
+    # and articles from a graph, the sentences' text only from a Result.
+    cols = ["neighbour", "type", "weight", "sentences", "article_id"]
     _same(analysis.strongest_ties(result.graph, "魏巧玲")[cols],
           analysis.strongest_ties(result, "魏巧玲")[cols])
+    assert analysis.strongest_ties(result, "魏巧玲").evidence.str.len().gt(0).all()
     cols = ["official", "title", "article_title", "article_id"]
     from_graph = analysis.title_timeline(result.graph)
     from_result = analysis.title_timeline(result)
     assert from_graph.columns.tolist() == from_result.columns.tolist()
     assert (from_graph[cols].sort_values(cols).reset_index(drop=True)
             .equals(from_result[cols].sort_values(cols).reset_index(drop=True)))
-    # A graph keeps only its edges' evidence: those of its sentences that print the name.
-    seen = analysis.mentions_of(result.graph, "青岚科技")
+    assert analysis.mentions_of(result.graph, "青岚科技").empty  # no text in a graph
+    assert len(analysis.mentions_of(result, "青岚科技")) > 0
+
+
+def test_a_graph_of_an_older_build_still_gives_its_evidence_text(result):
+    g = result.graph.copy()
+    arts = {a.id: a for a in result.articles}
+    for _u, _v, d in g.edges(data=True):  # evidence as older builds wrote it: records
+        d["evidence"] = [{"article_id": aid, "title": arts[aid].title, "file": arts[aid].file,
+                          "sentence": arts[aid].sentences[si].text} for aid, si in d["evidence"]]
+    seen = analysis.mentions_of(g, "青岚科技")
     assert len(seen) > 0
-    every = set(analysis.mentions_of(result, "青岚科技").sentence)
-    assert set(seen.sentence) <= every
+    assert set(seen.sentence) <= set(analysis.mentions_of(result, "青岚科技").sentence)
     assert all(row.as_printed in row.sentence for row in seen.itertuples())
+    _same(analysis.strongest_ties(g, "魏巧玲")[["neighbour", "evidence"]],
+          analysis.strongest_ties(result, "魏巧玲")[["neighbour", "evidence"]])
 
 
 def test_anything_else_is_a_type_error():

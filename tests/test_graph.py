@@ -1,6 +1,6 @@
 import pytest
 
-from kg.graph import build_graph
+from kg.graph import build_graph, evidence_records, npmi
 from kg.model import Article, Entity, Mention, Sentence
 
 
@@ -25,10 +25,56 @@ def test_article_window_weights_and_evidence():
     g = build_graph(arts, ms, ents)
     assert g["甲"]["乙"]["weight"] == 2
     assert g["甲"]["乙"]["sentences"] == 2
-    assert g["甲"]["乙"]["evidence"][0] == {"article_id": "p#0", "title": "标题", "date": "",
-                                           "file": "p.txt", "sentence": "甲乙在会上。"}
+    # Evidence is references; the text lives once, in the articles.
+    assert g["甲"]["乙"]["evidence"] == [["p#0", 0], ["q#0", 0]]
+    (first, _) = evidence_records(g["甲"]["乙"]["evidence"], {a.id: a for a in arts})
+    assert (first.article_id, first.title, first.file, first.sentence) == (
+        "p#0", "标题", "p.txt", "甲乙在会上。")
     assert g["甲"]["丙"]["weight"] == 1 and g["甲"]["丙"]["sentences"] == 0
-    assert g["甲"]["丙"]["evidence"]  # falls back to the sentences where each appears
+    # No shared sentence: the sentences where each appears.
+    assert g["甲"]["丙"]["evidence"] == [["p#0", 0], ["p#0", 1]]
+
+
+def test_evidence_records_skip_what_is_not_there():
+    arts, ms, ents = _corpus()
+    assert evidence_records([["zz#0", 0], ["p#0", 9], ["p#0", 1]], {a.id: a for a in arts})[0].sentence == "丙在场。"
+
+
+def test_npmi_is_one_for_inseparable_entities_and_lower_for_chance():
+    assert npmi(3, 3, 3, 10) == 1.0
+    assert npmi(1, 5, 5, 10) < 0 < npmi(3, 4, 4, 10) < 1.0
+    arts, ms, ents = _corpus()
+    g = build_graph(arts, ms, ents, weighting="npmi")
+    assert g.graph["weighting"] == "npmi"
+    # 甲 and 乙 are in both articles of two: together every time.
+    assert g["甲"]["乙"]["npmi"] == 1.0 and g["甲"]["丙"]["npmi"] < 1.0
+
+
+def _roll_call(n: int) -> tuple[list[Article], list[Mention], list[Entity]]:
+    """An article that lists n people in its first paragraph and two more,
+    together, in its second."""
+    names = [f"人{i:02d}" for i in range(n)]
+    text = "、".join(names) + "出席。甲乙发言。"
+    first = len(text) - len("甲乙发言。")
+    a = Article(id="r#0", file="r.txt", title="t", text=text,
+                paragraphs=[(0, first), (first, len(text))])
+    a.sentences = [Sentence("r#0", 0, 0, 0, first, text[:first]),
+                   Sentence("r#0", 1, 1, first, len(text), text[first:])]
+    ms = [Mention("r#0", 0, text.index(x), text.index(x) + 3, x, "person", entity=x) for x in names]
+    ms += [Mention("r#0", 1, first + k, first + k + 1, x, "person", entity=x)
+           for k, x in enumerate("甲乙")]
+    ents = [Entity(x, "person") for x in [*names, "甲", "乙"]]
+    return [a], ms, ents
+
+
+def test_a_long_list_does_not_make_one_clique():
+    arts, ms, ents = _roll_call(5)  # 7 entities: under the cap, one article window
+    g = build_graph(arts, ms, ents, list_cap=6)
+    assert g.has_edge("人00", "乙") is False and g.has_edge("人00", "人04")
+    g = build_graph(arts, ms, ents, list_cap=None)
+    assert g.has_edge("人00", "乙")
+    g = build_graph(arts, ms, ents, list_cap=7)  # 7 is not more than 7: no cut
+    assert g.has_edge("人00", "乙")
 
 
 def test_sentence_window_and_min_weight():
@@ -82,3 +128,7 @@ def test_invalid_options_raise_one_style_error():
         build_graph(arts, ms, ents, window="page")
     with pytest.raises(ValueError, match="min_weight"):
         build_graph(arts, ms, ents, min_weight=0)
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        build_graph(arts, ms, ents, weighting="pmi")
+    with pytest.raises(ValueError, match="list_cap"):
+        build_graph(arts, ms, ents, list_cap=1)

@@ -168,7 +168,7 @@ def test_values_the_notebooks_show(result):
     tl = analysis.title_timeline(result)
     assert "副市长" in set(tl[tl.official == "沈志凤"].title)
     assert analysis.find_entity(g, "平湖园") == "张江长三角科技城平湖园"
-    ties = analysis.strongest_ties(g, "张江长三角科技城平湖园")
+    ties = analysis.strongest_ties(result, "张江长三角科技城平湖园")  # the text needs the Result
     assert ties.iloc[0]["evidence"]
     proj = analysis.officials_by_project(g)
     assert "长三角·平湖润泽国际信息港项目" in set(proj.project)

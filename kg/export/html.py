@@ -27,7 +27,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from kg.export.atomic import atomic_open
-from kg.model import ENTITY_TYPES, REPORTER
+from kg.model import ENTITY_TYPES, REPORTER, Article
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "graph.html.j2"
@@ -40,6 +40,9 @@ IMPROVED_LAYOUT_MAX = 100
 PRECISE_MAX = 200
 #: Above this many shown nodes, edges are hidden while dragging/zooming.
 BIG_GRAPH = 1000
+#: The page holds at most this many times ``max_nodes`` nodes ("show more"
+#: steps through them); graph.json has all.  Keeps the page small on archives.
+EMBED_FACTOR = 5
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,19 @@ def render_html(
     title: str = "kg",
     max_nodes: int = 400,
     seed: int = 7,
+    articles: Mapping[str, Article] | None = None,
 ) -> str:
-    """The page for ``graph`` as a string; the same graph gives the same bytes."""
+    """The page for ``graph`` as a string; the same graph gives the same bytes.
+
+    Edge evidence given as ``[article_id, sentence]`` references is resolved
+    against ``articles``, for the edges among the top ``max_nodes`` nodes only
+    (the part the page opens with); each sentence and each article's headline
+    is embedded once.
+    """
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
-    data = _page_data(graph, title=title, max_nodes=max_nodes, seed=seed)
+    data = _page_data(graph, title=title, max_nodes=max_nodes, seed=seed,
+                      articles=articles or {})
     data_json = Markup(script_json(data))
     # The source map is not shipped; its comment would only make DevTools
     # try to fetch it.
@@ -137,10 +148,11 @@ def write_html(
     title: str = "kg",
     max_nodes: int = 400,
     seed: int = 7,
+    articles: Mapping[str, Article] | None = None,
 ) -> Path:
     """Write the page atomically (temp file + rename) and return its path."""
     target = Path(path)
-    page = render_html(graph, title=title, max_nodes=max_nodes, seed=seed)
+    page = render_html(graph, title=title, max_nodes=max_nodes, seed=seed, articles=articles)
     with atomic_open(target, "w", encoding="utf-8", newline="\n") as out:
         out.write(page)
     return target
@@ -172,7 +184,8 @@ def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dict[str, Any]:
+def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
+               articles: Mapping[str, Article]) -> dict[str, Any]:
     """Everything the page script needs; built from a copy, never the caller's graph."""
     ids = {node: str(node) for node in graph.nodes}
     if len(set(ids.values())) != len(ids):
@@ -193,6 +206,12 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
     # Rank = order of appearance: heaviest first, ties by name, so the
     # "top N" cut and the whole output are stable.
     ranked = sorted(graph.nodes, key=lambda node: (-wdeg[node], ids[node]))
+    total_nodes = len(ranked)
+    ranked = ranked[: max_nodes * EMBED_FACTOR]
+    embedded = {ids[n] for n in ranked}
+    opening = {ids[n] for n in ranked[:max_nodes]}
+    edge_rows = [row for row in edge_rows if row[0] in embedded and row[1] in embedded]
+    npmi = graph.graph.get("weighting") == "npmi"
     max_wdeg = max(wdeg.values(), default=0)
     styles = {style.key: style for style in TYPE_STYLES}
 
@@ -217,27 +236,27 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
             info=_node_info(attrs),
         )
 
-    evidence_index: dict[tuple[str, str, str, str, str], int] = {}
+    # Sentences and article details once each, edges point at them.
+    article_index: dict[tuple[str, str, str, str], int] = {}
+    evidence_index: dict[tuple[int, str], int] = {}
     for index, (a, b, attrs) in enumerate(edge_rows):
-        refs = []
-        for item in _dicts(attrs.get("evidence")):
-            row = (
-                _text(item.get("article_id")),
-                _text(item.get("title")),
-                _text(item.get("file")),
-                _text(item.get("sentence")),
-                _text(item.get("date")),
-            )
-            refs.append(evidence_index.setdefault(row, len(evidence_index)))
-        weight = _int(attrs.get("weight"), 1)
+        refs: list[int] | None = None
+        if a in opening and b in opening:
+            refs = []
+            for aid, headline, date, file, sentence in _evidence(attrs.get("evidence"), articles):
+                art = article_index.setdefault((aid, headline, date, file), len(article_index))
+                refs.append(evidence_index.setdefault((art, sentence), len(evidence_index)))
+        count = _int(attrs.get("weight"), 1)
+        rank = _float(attrs.get("npmi"), 0.0) if npmi else count
         net.add_edge(
             a,
             b,
             id=index,
-            width=_edge_width(weight),
-            weight=weight,
+            width=_edge_width(count) if not npmi else round(1 + 5 * max(rank, 0.0), 2),
+            weight=rank,
+            articles=count,
             sentences=_int(attrs.get("sentences"), 0),
-            ev=refs,
+            ev=refs,  # None: not embedded (beyond the opening top N)
         )
 
     nodes = [{k: v for k, v in node.items() if k != "title"} for node in net.nodes]
@@ -272,6 +291,9 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
             "reporter": REPORTER,
             "minWeight": min((e["weight"] for e in edges), default=1),
             "maxWeight": max((e["weight"] for e in edges), default=1),
+            "weighting": "npmi" if npmi else "count",
+            "weightStep": 0.01 if npmi else 1,
+            "totalNodes": total_nodes,
             # Few iterations keep "show more" snappy; only new nodes move.
             "moreIterations": 150,
             "preciseMax": PRECISE_MAX,
@@ -279,6 +301,7 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int) -> dic
         "types": types,
         "nodes": nodes,
         "edges": edges,
+        "articles": [list(row) for row in article_index],
         "evidence": [list(row) for row in evidence_index],
         "options": options,
     }
@@ -345,6 +368,26 @@ def _vis_options(shown: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _evidence(items: Any, articles: Mapping[str, Article]) -> list[tuple[str, str, str, str, str]]:
+    """(article id, headline, date, file, sentence) for each piece of evidence:
+    ``[article_id, sentence]`` references resolved against ``articles``, or
+    records that carry their text (graphs from older builds)."""
+    out: list[tuple[str, str, str, str, str]] = []
+    if not isinstance(items, list):
+        return out
+    for item in items:
+        if isinstance(item, Mapping):
+            out.append((_text(item.get("article_id")), _text(item.get("title")),
+                        _text(item.get("date")), _text(item.get("file")),
+                        _text(item.get("sentence"))))
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            a = articles.get(_text(item[0]))
+            si = _int(item[1], -1)
+            if a is not None and 0 <= si < len(a.sentences):
+                out.append((a.id, a.title, a.date or "", a.file, a.sentences[si].text))
+    return out
+
+
 def _node_info(attrs: Mapping[str, Any]) -> dict[str, Any]:
     sources: dict[str, list[list[str]]] = {}
     for item in _dicts(attrs.get("title_sources")):
@@ -395,6 +438,14 @@ def _dicts(value: Any) -> list[Mapping[str, Any]]:
     if not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
         return []
     return [v for v in value if isinstance(v, Mapping)]
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return number if math.isfinite(number) else default
 
 
 def _int(value: Any, default: int) -> int:

@@ -67,7 +67,7 @@ def tagged(sents: Sequence[tuple[str, Sequence[tuple[str, str]]]],
            lac: LacRecognizer) -> Iterator[Example]:
     """(features, BIOES tags) per ``(sentence, gold items)``: one LAC pass and
     the rules, as at run time, then the gold projected onto each sentence."""
-    from kg.pipeline import analyze_texts
+    from kg.mentions import analyze_texts
     from kg.recognize.crf import spans_to_tags
 
     tokens, found, probs = analyze_texts([t for t, _ in sents], lac, probs=True)

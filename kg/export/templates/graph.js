@@ -83,7 +83,7 @@
   function edgeTip(e) {
     return el("div", { cls: "kg-tip" }, [
       el("strong", { text: e.from + " — " + e.to }),
-      el("div", { cls: "sub", text: "权重 weight " + e.weight + " · 句 sentences " + e.sentences }),
+      el("div", { cls: "sub", text: "权重 weight " + e.weight + " · 文章 articles " + e.articles + " · 句 sentences " + e.sentences }),
     ]);
   }
 
@@ -258,6 +258,8 @@
     const slider = $("min-weight");
     slider.min = String(state.minWeight);
     slider.max = String(Math.max(state.minWeight, meta.maxWeight));
+    slider.step = String(meta.weightStep);
+    if (meta.weighting === "npmi") $("min-weight-label").textContent = "最小 NPMI Min edge NPMI";
     slider.value = String(state.minWeight);
     $("min-weight-value").textContent = String(state.minWeight);
     slider.addEventListener("input", () => setMinWeight(slider.value));
@@ -289,13 +291,14 @@
   }
 
   function updateStatus() {
-    const total = nodesArr.length;
+    const total = meta.totalNodes || nodesArr.length;
     const n = state.shown.size;
     let text = "显示 " + n + " / " + total + " 个节点 · showing " + n + " of " + total + " nodes";
+    if (nodesArr.length < total) text += " (this page holds the top " + nodesArr.length + "; graph.json has all)";
     const hidden = n - api.nodesShown();
     if (hidden > 0) text += " (" + hidden + " filtered out)";
     $("status").textContent = text;
-    $("show-more").hidden = n >= total;
+    $("show-more").hidden = n >= nodesArr.length;
   }
 
   // ---- adding nodes beyond the initial top-N ----
@@ -554,11 +557,18 @@
       .sort((x, y) => y.t.length - x.t.length);
     const parts = [
       el("h2", null, [nodeLink(e.from, e.from), document.createTextNode(" — "), nodeLink(e.to, e.to)]),
-      el("p", { cls: "counts", text: "共同文章 shared articles " + e.weight + " · 共同句子 shared sentences " + e.sentences }),
-      el("h3", { text: "证据 Evidence (" + e.ev.length + ")" }),
+      el("p", { cls: "counts", text: "共同文章 shared articles " + e.articles + " · 共同句子 shared sentences " + e.sentences + (meta.weighting === "npmi" ? " · NPMI " + e.weight : "") }),
     ];
+    if (e.ev == null) {
+      // Beyond the opening top N the page does not carry evidence (size).
+      parts.push(el("p", { cls: "muted", text: "证据未嵌入本页 Evidence for this edge is in graph.json (or rebuild with a larger --max-nodes)." }));
+      openPanel(parts);
+      return;
+    }
+    parts.push(el("h3", { text: "证据 Evidence (" + e.ev.length + ")" }));
     e.ev.forEach((ref) => {
-      const [aid, atitle, file, sentence, adate] = data.evidence[ref];
+      const [ai, sentence] = data.evidence[ref];
+      const [aid, atitle, adate, file] = data.articles[ai];
       const where = [whereText(adate, atitle, ""), file].filter(Boolean).join(" · ");
       parts.push(el("div", { cls: "evidence" }, [markedSentence(sentence, terms), el("div", { cls: "meta", text: where, title: aid })]));
     });

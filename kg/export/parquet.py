@@ -1,0 +1,141 @@
+"""Columnar outputs for analysts: ``entities``, ``mentions``, ``edges`` and
+``articles`` as Parquet, so pandas, DuckDB or Spark read a big build without
+parsing JSON.  :func:`kg.load` reads them back when they are there.
+
+Evidence stays by reference: ``edges.evidence`` is a list of
+``{article_id, sentence}``; ``articles.sentences`` gives each sentence's
+offsets into ``articles.text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export.atomic import atomic_open
+from kg.model import Article, Entity, Mention, Sentence, Title
+
+
+def _pa():  # noqa: ANN202 - pyarrow is imported on use
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pa, pq
+
+
+def _write(table, path: str | Path) -> Path:  # noqa: ANN001
+    _pa_mod, pq = _pa()
+    with atomic_open(path, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+    return Path(path)
+
+
+def write_entities_parquet(entities: Sequence[Entity], path: str | Path) -> Path:
+    pa, _ = _pa()
+    rows = sorted(entities, key=lambda e: (-e.mentions, e.name))
+    table = pa.table({
+        "name": [e.name for e in rows],
+        "type": [e.type for e in rows],
+        "mentions": pa.array([e.mentions for e in rows], pa.int32()),
+        "articles": pa.array([e.articles for e in rows], pa.int32()),
+        "aliases": pa.array([list(e.aliases) for e in rows], pa.list_(pa.string())),
+        "titles": pa.array([[{"text": t.text, "article_id": t.article_id} for t in e.titles]
+                            for e in rows],
+                           pa.list_(pa.struct([("text", pa.string()),
+                                               ("article_id", pa.string())]))),
+    })
+    return _write(table, path)
+
+
+def read_entities_parquet(path: str | Path) -> list[Entity]:
+    _, pq = _pa()
+    return [Entity(name=r["name"], type=r["type"], mentions=r["mentions"],
+                   articles=r["articles"], aliases=list(r["aliases"] or []),
+                   titles=[Title(t["text"], t["article_id"]) for t in r["titles"] or []])
+            for r in pq.read_table(path).to_pylist()]
+
+
+def write_mentions_parquet(mentions: Sequence[Mention], articles: Sequence[Article],
+                           path: str | Path) -> Path:
+    pa, _ = _pa()
+    files = {a.id: a.file for a in articles}
+    table = pa.table({
+        "article_id": [m.article_id for m in mentions],
+        "file": [files.get(m.article_id, "") for m in mentions],
+        "sentence": pa.array([m.sentence for m in mentions], pa.int32()),
+        "start": pa.array([m.start for m in mentions], pa.int32()),
+        "end": pa.array([m.end for m in mentions], pa.int32()),
+        "text": [m.text for m in mentions],
+        "entity": [m.entity for m in mentions],
+        "type": [m.type for m in mentions],
+        "titles": pa.array([list(m.titles) for m in mentions], pa.list_(pa.string())),
+    })
+    return _write(table, path)
+
+
+def read_mentions_parquet(path: str | Path) -> list[Mention]:
+    _, pq = _pa()
+    cols = pq.read_table(path).to_pydict()
+    return [Mention(a, s, b, e, t, ty, list(ti or []), en)
+            for a, s, b, e, t, ty, ti, en in zip(
+                cols["article_id"], cols["sentence"], cols["start"], cols["end"],
+                cols["text"], cols["type"], cols["titles"], cols["entity"])]
+
+
+def write_edges_parquet(graph: nx.Graph, path: str | Path) -> Path:
+    pa, _ = _pa()
+    rows = sorted((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True))
+    ref = pa.struct([("article_id", pa.string()), ("sentence", pa.int32())])
+    table = pa.table({
+        "source": [u for u, _v, _d in rows],
+        "target": [v for _u, v, _d in rows],
+        "weight": pa.array([int(d.get("weight", 0)) for *_x, d in rows], pa.int32()),
+        "npmi": pa.array([float(d.get("npmi", 0.0)) for *_x, d in rows], pa.float32()),
+        "sentences": pa.array([int(d.get("sentences", 0)) for *_x, d in rows], pa.int32()),
+        "evidence": pa.array([[{"article_id": r[0], "sentence": int(r[1])}
+                               for r in d.get("evidence", []) if isinstance(r, list)]
+                              for *_x, d in rows], pa.list_(ref)),
+    })
+    return _write(table, path)
+
+
+def read_edges_parquet(path: str | Path) -> list[tuple[str, str, dict]]:
+    _, pq = _pa()
+    return [(r["source"], r["target"],
+             {"weight": r["weight"], "npmi": r["npmi"], "sentences": r["sentences"],
+              "evidence": [[e["article_id"], e["sentence"]] for e in r["evidence"] or []]})
+            for r in pq.read_table(path).to_pylist()]
+
+
+def write_articles_parquet(articles: Sequence[Article], path: str | Path) -> Path:
+    pa, _ = _pa()
+    span = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("paragraph", pa.int32())])
+    table = pa.table({
+        "id": [a.id for a in articles],
+        "file": [a.file for a in articles],
+        "title": [a.title for a in articles],
+        "date": [a.date for a in articles],
+        "reporters": pa.array([list(a.reporters) for a in articles], pa.list_(pa.string())),
+        "text": [a.text for a in articles],
+        "paragraphs": pa.array([[list(p) for p in a.paragraphs] for a in articles],
+                               pa.list_(pa.list_(pa.int32()))),
+        "sentences": pa.array([[{"start": s.start, "end": s.end, "paragraph": s.paragraph}
+                                for s in a.sentences] for a in articles], pa.list_(span)),
+    })
+    return _write(table, path)
+
+
+def read_articles_parquet(path: str | Path) -> list[Article]:
+    _, pq = _pa()
+    out = []
+    for r in pq.read_table(path).to_pylist():
+        a = Article(id=r["id"], file=r["file"], title=r["title"], text=r["text"],
+                    reporters=list(r["reporters"] or []), date=r["date"],
+                    paragraphs=[tuple(p) for p in r["paragraphs"] or []])  # type: ignore[misc]
+        a.sentences = [Sentence(a.id, i, s["paragraph"], s["start"], s["end"],
+                                a.text[s["start"]:s["end"]])
+                       for i, s in enumerate(r["sentences"] or [])]
+        out.append(a)
+    return out
