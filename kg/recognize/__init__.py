@@ -35,23 +35,48 @@ def make_registry() -> Registry:
     return reg
 
 
-def get_recognizer(name: str = "auto", *, hanlp_model: str | None = None) -> Recognizer:
-    """``auto`` picks HanLP when its model is on this machine, else LAC."""
+def get_recognizer(
+    name: str = "auto", *, hanlp_model: str | None = None, hanlp_tokens: str | None = None
+) -> Recognizer:
+    """``auto`` picks HanLP when its model is on this machine and loads, else LAC.
+
+    ``hanlp_tokens`` (``words``/``chars``) says what a single-task HanLP model
+    is fed; None lets the model's ``kg.json`` decide (default words).
+    """
     if name not in ENGINES:
         raise KgError(f"--ner must be one of {', '.join(ENGINES)}; got {name!r}")
+    from kg.recognize.hanlp import check_tokens  # stdlib only: no hanlp/torch import
+
+    check_tokens(hanlp_tokens)  # a typo is an error, not a reason to fall back
     reg = make_registry()
     if name == "auto":
-        try:
-            from kg.recognize.hanlp import hanlp_model_available
-
-            available = hanlp_model_available(hanlp_model)
-        except ImportError:
-            available = False
-        name = "hanlp" if available else "lac"
-        log.info("--ner auto picked %s", name)
+        return _auto(reg, hanlp_model, hanlp_tokens)
     if name == "hanlp":
-        return reg.create("hanlp", model=hanlp_model)
+        return reg.create("hanlp", model=hanlp_model, tokens=hanlp_tokens)
     return reg.create(name)
+
+
+def _auto(reg: Registry, hanlp_model: str | None, hanlp_tokens: str | None) -> Recognizer:
+    """HanLP if it loads, else LAC: never dies on HanLP, says why it fell back."""
+    from kg.recognize.hanlp import HanlpAbsent, check_model
+
+    try:
+        check_model(hanlp_model)  # no torch import: cheap when the answer is no
+        rec = reg.create("hanlp", model=hanlp_model, tokens=hanlp_tokens)
+    except Exception as exc:
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        if not isinstance(exc, KgError) or not reason:
+            reason = f"{type(exc).__name__}: {reason}".rstrip(": ")
+        # The default model simply not being here is the normal offline case.
+        quiet = isinstance(exc, HanlpAbsent) and hanlp_model is None
+        log.log(
+            logging.INFO if quiet else logging.WARNING,
+            "--ner auto: HanLP unavailable, using LAC (%s)",
+            reason,
+        )
+        return reg.create("lac")
+    log.info("--ner auto picked hanlp")
+    return rec
 
 
 __all__ = ["ENGINES", "EngineUnavailable", "KgError", "Recognizer", "get_recognizer"]
