@@ -2,7 +2,9 @@
 
 No HanLP model can be downloaded on our machines; this trains one from a
 gold set instead (random char embeddings, CPU).  The data is converted to a
-temporary TSV, never copied into the project.
+temporary TSV, never copied into the project.  The model folder gets a
+``kg.json`` saying the model is fed characters (HanLP's pretrained NER models
+are fed words), so ``--hanlp-model DIR`` needs no ``--hanlp-tokens``.
 
     .venv/bin/python bench/train_hanlp.py \\
         --data /work/shared/benchmarks/ner/peoples-daily-dev.bio \\
@@ -169,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # Reload through the engine: proves the saved dir works with --hanlp-model.
     rec = HanlpRecognizer(str(args.out))
+    if rec.tokens != "chars":  # kg.json missing: it would be fed words
+        log.error("%s: not marked as a character-level model", args.out)
+        return 1
     t0 = time.perf_counter()
     pred = rec.recognize([t for t, _ in dev])
     secs = time.perf_counter() - t0

@@ -53,7 +53,10 @@ TEMPLATES = [
 KNOWN = [
     ("柯文远在青溪县的星河集团工作。", [(0, 3, "PER"), (4, 7, "LOC"), (8, 12, "ORG")]),
     ("北岸大学位于白鹭洲，钱雨桐担任负责人。", [(0, 4, "ORG"), (6, 9, "LOC"), (10, 13, "PER")]),
-    ("记者从云岭农业合作社获悉，庞晓川昨日抵达松江湾。", [(3, 10, "ORG"), (13, 16, "PER"), (20, 23, "LOC")]),
+    (
+        "记者从云岭农业合作社获悉，庞晓川昨日抵达松江湾。",
+        [(3, 10, "ORG"), (13, 16, "PER"), (20, 23, "LOC")],
+    ),
 ]
 #: Encoder shape: tiny, so a build takes seconds on 2 cores.
 TINY = {"hidden": 64, "layers": 2, "heads": 2, "intermediate": 128, "embedding": 64, "dropout": 0.0}
@@ -180,13 +183,23 @@ def build_mtl(out: Path) -> Path:
     for seed in (1, 2, 3):
         tasks = {
             "tok": TaggingTokenization(
-                str(tok_txt), str(tok_txt), None, SortingSamplerBuilder(batch_size=8),
-                tagging_scheme="BMES", char_level=True, lr=1e-3,
+                str(tok_txt),
+                str(tok_txt),
+                None,
+                SortingSamplerBuilder(batch_size=8),
+                tagging_scheme="BMES",
+                char_level=True,
+                lr=1e-3,
             ),
             # As in HanLP's own multi-task models, NER runs on tok's words.
             "ner/msra": TaggingNamedEntityRecognition(
-                str(ner_tsv), str(ner_tsv), None, SortingSamplerBuilder(batch_size=8),
-                dependencies="tok", delimiter_in_entity="", lr=1e-3,
+                str(ner_tsv),
+                str(ner_tsv),
+                None,
+                SortingSamplerBuilder(batch_size=8),
+                dependencies="tok",
+                delimiter_in_entity="",
+                lr=1e-3,
             ),
         }
         encoder = ContextualWordEmbedding(
@@ -195,8 +208,16 @@ def build_mtl(out: Path) -> Path:
         save = out / "mtl"
         with _adamw_for_hanlp():
             MultiTaskLearning().fit(
-                encoder, tasks, str(save), 80, lr=1e-3, encoder_lr=1e-3, patience=0.3,
-                eval_trn=False, devices=-1, seed=seed,
+                encoder,
+                tasks,
+                str(save),
+                80,
+                lr=1e-3,
+                encoder_lr=1e-3,
+                patience=0.3,
+                eval_trn=False,
+                devices=-1,
+                seed=seed,
             )
         model = hanlp.load(str(save), verbose=False)
         doc = model(["".join(w) for w, _, _ in rows], batch_size=16)
@@ -263,7 +284,10 @@ def cached(name: str, build: Callable[[Path], Path]) -> Path:
                     model = build(folder)
                 finally:
                     torch.set_num_threads(threads)
-                info = {"model": str(model.relative_to(folder)), "seconds": time.perf_counter() - t0}
+                info = {
+                    "model": str(model.relative_to(folder)),
+                    "seconds": time.perf_counter() - t0,
+                }
                 done.write_text(json.dumps(info), encoding="utf-8")
     info: dict[str, Any] = json.loads(done.read_text(encoding="utf-8"))
     return folder / info["model"]

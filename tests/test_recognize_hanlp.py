@@ -347,12 +347,12 @@ def gold(text: str) -> list[Span]:
 def test_word_level_model_gets_words_back_as_char_offsets(word_rec: HanlpRecognizer) -> None:
     """HanLP's pretrained NER is word-level: fed characters, a 4-char
     organisation would come back as four 1-char entities."""
-    assert word_rec.tokens == "words"  # no kg.json: HanLP's own kind of model
     sentences = [t for t, _ in fx.KNOWN]
     result = word_rec.recognize(sentences)
-    assert result == [gold(t) for t in sentences]
     assert Span(8, 12, "ORG", "星河集团") in result[0]
     assert Span(3, 10, "ORG", "云岭农业合作社") in result[2]
+    assert result == [gold(t) for t in sentences]
+    assert word_rec.tokens == "words"  # no kg.json: HanLP's own kind of model
 
 
 def test_word_offsets_survive_spaces_and_batching(word_rec: HanlpRecognizer) -> None:
@@ -389,13 +389,13 @@ def test_tokens_setting(word_model: Path, model_dir: Path, tmp_path: Path) -> No
 
 
 def test_mtl_model_gives_char_offsets(mtl_rec: HanlpRecognizer) -> None:
-    assert mtl_rec.tokens is None  # tokenises itself
     sentences = [t for t, _ in fx.KNOWN]
     spaced = "  " + sentences[0]
     result = mtl_rec.recognize([*sentences, spaced])
     assert result[:3] == [gold(t) for t in sentences]
     assert result[3] == [Span(s.start + 2, s.end + 2, s.label, s.text) for s in gold(sentences[0])]
     assert Span(8, 12, "ORG", "星河集团") in result[0]
+    assert mtl_rec.tokens is None  # tokenises itself: --hanlp-tokens does not apply
 
 
 def test_auto_picks_hanlp_when_it_loads(word_model: Path) -> None:
@@ -439,9 +439,9 @@ def test_missing_mapper_falls_back_in_auto(
 ) -> None:
     """``mapper`` is not a key the old check knew: auto passed it and then died."""
     model = with_config(word_model, tmp_path / "needs_table", transform=mapper(CHAR_TABLE))
+    assert_falls_back(str(model), caplog, "char_table")
     assert any("char_table" in m for m in missing_resources(model))
     assert not hanlp_model_available(str(model))
-    assert_falls_back(str(model), caplog, "char_table")
     t0 = time.perf_counter()
     with pytest.raises(EngineUnavailable, match="char_table") as err:
         get_recognizer("hanlp", hanlp_model=str(model))
