@@ -488,6 +488,7 @@ def test_every_resource_in_config_is_checked(
         "dev_data": "/home/someone/dev.tsv",
         "classpath": "x",
         "sent_delimiter": ".",
+        "delimiter_in_entity": "/",  # a delimiter, not a path
     }
     model = with_config(model_dir, tmp_path / "many", **config)
     missing = " | ".join(missing_resources(model))

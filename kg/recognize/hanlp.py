@@ -57,6 +57,7 @@ _OFFLINE_HINT = (
     "without internet, copy ~/.hanlp from a connected machine (or point HANLP_HOME "
     "at a copy), pass --hanlp-model DIR with a local HanLP model, or use --ner lac"
 )
+_LOCAL_HINT = "pass --hanlp-model DIR with a HanLP model directory, or use --ner lac"
 
 
 def _fix_hint(model: str | None = None) -> str:
@@ -263,6 +264,15 @@ def _read_config(found: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and "classpath" in data else None
 
 
+def _looks_like_path(value: str) -> bool:
+    """An absolute or ``~/`` path of a folder and a name (not a "/" delimiter)."""
+    if "\n" in value or "\t" in value:
+        return False
+    if value.startswith("~/"):
+        return len(Path(value).parts) >= 2  # "~", "name"
+    return os.path.isabs(value) and len(Path(value).parts) >= 3  # "/", "dir", "name"
+
+
 def config_resources(config: dict[str, Any]) -> list[Resource]:
     """Every resource the config names, at any depth and under any key.
 
@@ -279,7 +289,7 @@ def config_resources(config: dict[str, Any]) -> list[Resource]:
         if url.startswith(("http://", "https://")):
             folder, archive = cache_paths(url)
             found[value] = Resource(value, url, folder, archive)
-        elif os.path.isabs(value) or value.startswith("~/"):
+        elif _looks_like_path(value):
             found[value] = Resource(value, None, Path(value).expanduser())
         elif key in _HF_KEYS and value.count("/") == 1 and not Path(value).exists():
             folder = _hf_hub() / ("models--" + value.replace("/", "--"))
@@ -324,7 +334,7 @@ def check_model(model: str | None = None) -> ModelLocation:
     _import_hanlp()  # cheap: finds torch but does not import it
     where = locate_model(model)
     if where.found is None:
-        hint = _fix_hint(where.model) if where.url else _OFFLINE_HINT
+        hint = _fix_hint(where.model) if where.url else _LOCAL_HINT
         raise HanlpAbsent(f"{where.problem}; {hint}")
     missing = _missing(where.found)
     if missing:
@@ -394,17 +404,17 @@ def _reachable(url: str, timeout: float) -> None:
 def _no_pypi() -> Iterator[None]:
     """HanLP's failure paths ask PyPI for its latest version, with no timeout."""
     import hanlp.utils.component_util as cu
-    import hanlp.utils.io_util as io
+    import hanlp.utils.io_util as io_util
 
     def refuse(*args: object, **kwargs: object) -> Any:
         raise OSError("not asking PyPI")
 
-    saved = io.check_outdated, cu.get_latest_info_from_pypi
-    io.check_outdated = cu.get_latest_info_from_pypi = refuse
+    saved = io_util.check_outdated, cu.get_latest_info_from_pypi
+    io_util.check_outdated = cu.get_latest_info_from_pypi = refuse
     try:
         yield
     finally:
-        io.check_outdated, cu.get_latest_info_from_pypi = saved
+        io_util.check_outdated, cu.get_latest_info_from_pypi = saved
 
 
 def _download(url: str, timeout: float) -> Path:
@@ -442,7 +452,7 @@ def fetch_model(model: str | None = None, *, timeout: float = 10.0) -> Path:
     with _no_pypi():
         if where.found is None:
             if where.url is None:
-                raise HanlpAbsent(f"{where.problem}; {_OFFLINE_HINT}")
+                raise HanlpAbsent(f"{where.problem}; {_LOCAL_HINT}")
             _reachable(where.url, timeout)
             log.info("hanlp: downloading %s", where.url)
             path = _download(where.url, timeout)
@@ -477,7 +487,7 @@ def _offline_guard() -> Iterator[None]:
     error path also asks PyPI for its latest version, without a timeout.
     """
     import hanlp.utils.component_util as cu
-    import hanlp.utils.io_util as io
+    import hanlp.utils.io_util as io_util
 
     def refuse(url: str, *args: object, **kwargs: object) -> str:
         raise _Offline(f"HanLP tried to download {url.split('#')[0]}")
@@ -485,12 +495,12 @@ def _offline_guard() -> Iterator[None]:
     def no_pypi(*args: object, **kwargs: object) -> None:
         raise OSError("not asking PyPI")
 
-    saved = io.download, cu.get_latest_info_from_pypi
-    io.download, cu.get_latest_info_from_pypi = refuse, no_pypi
+    saved = io_util.download, cu.get_latest_info_from_pypi
+    io_util.download, cu.get_latest_info_from_pypi = refuse, no_pypi
     try:
         yield
     finally:
-        io.download, cu.get_latest_info_from_pypi = saved
+        io_util.download, cu.get_latest_info_from_pypi = saved
 
 
 def _fix_crf(model: Any) -> None:
