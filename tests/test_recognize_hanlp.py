@@ -640,4 +640,4 @@ def test_fetch_downloads_model_and_resources_with_hanlps_downloader(
     assert r.returncode == 0, r.stderr
     again = json.loads(r.stdout.splitlines()[-1])
     assert again["path"] == first["path"] and again["spans"] == expected
-    assert again["took"] < 2
+    assert again["took"] < 5  # no download, no torch import (about 0.4 s)
