@@ -17,7 +17,7 @@ WEIGHTINGS = ("count", "npmi")
 MAX_EVIDENCE = 5
 #: Entities an article may name before its article-window links are cut to
 #: shared paragraphs (lists, roll calls).
-LIST_CAP = 40
+LIST_CAP = 15
 
 
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:

@@ -49,6 +49,8 @@ class Result:
     home_city: str | None = None
     engine: str = ""
     seconds: float = 0.0
+    #: Seconds per stage (read, split, recognise, resolve, graph).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def entities_df(self):  # noqa: ANN201 - pandas is imported lazily
@@ -124,9 +126,20 @@ def build(
     plan(scheduler, chars=0, workers=1)
     check_options(window=window, min_weight=min_weight, weighting=weighting, list_cap=list_cap)
     layer = get_learned(learned)  # a bad model path fails before any reading
+    timings: dict[str, float] = {}
+    lap = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        timings[name] = round(now - lap, 3)
+        lap = now
+
     docs, errors = read_documents(paths)
+    stage("read")
     articles = split_articles(docs)
     del docs
+    stage("split")
     rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens)
     tick = progress(len(articles)) if progress else None
     off = check_names(set(rules_off))
@@ -147,6 +160,7 @@ def build(
     finally:
         if store is not None:
             store.close()
+    stage("recognise")
     alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
     # Corpus-level refine rules (re-typing, slogans) before resolution merges.
     home = home_city or infer_home_city(mentions)
@@ -155,13 +169,15 @@ def build(
                              disabled=off)
     if include_reporters:
         entities = add_reporters(articles, entities)
+    stage("resolve")
     graph = build_graph(articles, mentions, entities, window=window, min_weight=min_weight,
                         include_reporters=include_reporters, weighting=weighting,
                         list_cap=list_cap)
     graph.graph["home_city"] = home or ""
+    stage("graph")
     engine = rec.name + (" + learned layer" if layer is not None else "")
     return Result(graph, articles, mentions, entities, errors, home, engine,
-                  time.perf_counter() - t0)
+                  time.perf_counter() - t0, timings)
 
 
 def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Path]:

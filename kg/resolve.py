@@ -45,11 +45,11 @@ def _city_scores(mentions: Iterable[Mention], pattern: re.Pattern[str] = _CITY,
     by the names built on its stem."""
     texts = [m.text for m in mentions if m.type in ("place", "organization", "company")]
     cities = {t for t in texts if pattern.match(t)} | set(also)
-    score: Counter = Counter()
-    for city in cities:
-        stem = city[:-1]
-        score[city] = sum(1 for t in texts if t.startswith(stem))
-    return score
+    # Names by their first k characters, for each stem length k: linear in
+    # the mentions however many cities there are.
+    lengths = {len(c) - 1 for c in cities}
+    starts = Counter(t[:k] for t in texts for k in lengths if len(t) >= k)
+    return Counter({city: starts[city[:-1]] for city in cities})
 
 
 def infer_home_city(mentions: Iterable[Mention]) -> str | None:

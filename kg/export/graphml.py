@@ -1,32 +1,101 @@
-"""``graph.graphml``.  GraphML holds scalars only, so list and dict
-attributes are stored as JSON strings and decoded again on read."""
+"""``graph.graphml`` for Gephi, Cytoscape and networkx.
+
+GraphML holds scalars only, so list and dict attributes are JSON strings,
+decoded again by :func:`read_graphml`.  The file is streamed, element by
+element, rather than built as one XML tree: archives give graphs of millions
+of edges.  Edges carry ``weight``, ``npmi`` and ``sentences``; their evidence
+references are in graph.json and edges.parquet (a GraphML tool has no use for
+them, and they would double the file).  XML cannot hold most control
+characters: they are dropped from names and values.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
 from kg.export.atomic import atomic_open
 
 _JSON_ATTRS = ("aliases", "titles", "title_sources", "evidence")
+#: Edge attributes written to GraphML (see the module docstring).
+EDGE_ATTRS = ("weight", "npmi", "sentences")
+# Characters XML 1.0 does not allow, and lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def _flatten(graph: nx.Graph) -> nx.Graph:
-    g = nx.Graph()
-    for n, d in graph.nodes(data=True):
-        g.add_node(n, **{k: json.dumps(v, ensure_ascii=False) if k in _JSON_ATTRS else v
-                         for k, v in d.items()})
-    for u, v, d in graph.edges(data=True):
-        g.add_edge(u, v, **{k: json.dumps(x, ensure_ascii=False) if k in _JSON_ATTRS else x
-                            for k, x in d.items()})
-    return g
+def _clean(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _kind(values: Iterable[Any]) -> str:
+    kinds = {type(v) for v in values}
+    if kinds and kinds <= {bool}:
+        return "boolean"
+    if kinds and kinds <= {int}:
+        return "long"
+    if kinds and kinds <= {int, float}:
+        return "double"
+    return "string"
+
+
+def _value(value: Any, name: str) -> str:
+    if name in _JSON_ATTRS or isinstance(value, (list, dict, tuple)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _keys(domain: str, rows: Iterable[Mapping[str, Any]], only: Iterable[str] | None = None
+          ) -> dict[str, str]:
+    seen: dict[str, list[Any]] = {}
+    for d in rows:
+        for k, v in d.items():
+            if only is None or k in only:
+                seen.setdefault(k, []).append(v)
+    return {k: _kind(v) for k, v in sorted(seen.items())}
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
-    with atomic_open(path, "wb") as fh:
-        nx.write_graphml(_flatten(graph), fh)
+    node_keys = _keys("node", (d for _n, d in graph.nodes(data=True)))
+    edge_keys = _keys("edge", (d for _u, _v, d in graph.edges(data=True)), EDGE_ATTRS)
+    graph_keys = {k: _kind([v]) for k, v in sorted(graph.graph.items())
+                  if isinstance(v, (str, int, float))}
+    ids: dict[tuple[str, str], str] = {}
+    with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n'
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for domain, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
+            for name, kind in keys.items():
+                key = f"d{len(ids)}"
+                ids[(domain, name)] = key
+                fh.write(f'<key id="{key}" for="{domain}" attr.name={quoteattr(_clean(name))} '
+                         f'attr.type="{kind}"/>\n')
+        fh.write('<graph edgedefault="undirected">\n')
+        for name in graph_keys:
+            fh.write(f'<data key="{ids[("graph", name)]}">'
+                     f'{escape(_clean(_value(graph.graph[name], name)))}</data>\n')
+        for n, d in graph.nodes(data=True):
+            fh.write(f"<node id={quoteattr(_clean(str(n)))}>")
+            for k, v in d.items():
+                fh.write(f'<data key="{ids[("node", k)]}">{escape(_clean(_value(v, k)))}</data>')
+            fh.write("</node>\n")
+        for u, v, d in graph.edges(data=True):
+            fh.write(f"<edge source={quoteattr(_clean(str(u)))} target={quoteattr(_clean(str(v)))}>")
+            for k in EDGE_ATTRS:
+                if k in d:
+                    fh.write(f'<data key="{ids[("edge", k)]}">{escape(_value(d[k], k))}</data>')
+            fh.write("</edge>\n")
+        fh.write("</graph>\n</graphml>\n")
     return Path(path)
 
 

@@ -13,7 +13,8 @@ from kg.export.atomic import atomic_open
 def write_json(graph: nx.Graph, path: str | Path) -> Path:
     data = nx.node_link_data(graph, edges="links")
     with atomic_open(path) as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        # Compact: archives give graphs of millions of edges.
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Path(path)
 
 

@@ -28,12 +28,13 @@ def _person_place_stem(ctx: DocumentContext, mentions: list[Mention]) -> list[Me
     """A "person" that is the stem of a place printed elsewhere (东桥 of
     东桥街道) is that place."""
     places = {m.text for m in mentions if m.type == "place"}
+    # Every proper prefix of a place with a place suffix: one set lookup per
+    # person instead of a scan of all places (archives have thousands).
+    stems = {p[:k] for p in places if ctx.lex.suffix_type(p) == "place"
+             for k in range(1, len(p))}
     out = []
     for m in mentions:
-        if m.type == "person" and not m.titles and any(
-            p.startswith(m.text) and ctx.lex.suffix_type(p) == "place" and len(p) > len(m.text)
-            for p in places
-        ):
+        if m.type == "person" and not m.titles and m.text in stems:
             m = replace(m, type="place")
         out.append(m)
     return out
