@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from kg.graph import LIST_CAP, WEIGHTINGS, WINDOWS
+from kg.manifest import NAME as MANIFEST
+from kg.manifest import build_key, file_hash, up_to_date, write_manifest
 from kg.model import ENTITY_TYPES, REPORTER
 from kg.recognize import ENGINES
 from kg.recognize.base import KgError
@@ -134,6 +136,24 @@ def _progress_factory(quiet: bool):  # noqa: ANN202
     return factory
 
 
+def _build_key(args: argparse.Namespace) -> str:
+    """What decides the outputs: options (files they name by content), the
+    engine ``auto`` would pick, kg's code and the inputs."""
+    skip = {"inputs", "output", "quiet", "no_cache", "scheduler", "workers", "command"}
+    options = {k: v for k, v in vars(args).items() if k not in skip}
+    options["aliases"] = file_hash(args.aliases)
+    if args.learned not in ("auto", "none"):
+        options["learned"] = file_hash(args.learned)
+    if args.ner == "auto":
+        try:
+            from kg.recognize.hanlp import hanlp_model_available
+
+            options["ner"] = "hanlp" if hanlp_model_available(args.hanlp_model) else "lac"
+        except Exception:  # noqa: BLE001 - any doubt: the key just changes
+            options["ner"] = "auto?"
+    return build_key(args.inputs, options)
+
+
 def build_command(args: argparse.Namespace) -> int:
     from kg.pipeline import build, write_outputs
 
@@ -143,6 +163,13 @@ def build_command(args: argparse.Namespace) -> int:
         raise KgError("--workers must be at least 1")
     if args.list_cap == 1 or args.list_cap < 0:
         raise KgError("--list-cap must be 0 (no cap) or at least 2")
+    out = Path(args.output)
+    key = _build_key(args)
+    if not args.no_cache and up_to_date(out, key):
+        if not args.quiet:
+            print(f"{out}: up to date (same inputs, options and kg as its {MANIFEST}); "
+                  "--no-cache rebuilds")
+        return 0
     result = build(
         args.inputs, ner=args.ner, hanlp_model=args.hanlp_model, window=args.window,
         hanlp_tokens=args.hanlp_tokens,
@@ -154,7 +181,8 @@ def build_command(args: argparse.Namespace) -> int:
     )
     if not result.articles:
         raise KgError("no articles found in the inputs")
-    paths = write_outputs(result, Path(args.output), max_nodes=args.max_nodes)
+    paths = write_outputs(result, out, max_nodes=args.max_nodes)
+    write_manifest(out, key, paths)  # last: the folder is now complete
     if result.graph.number_of_edges() == 0 and len(result.entities) > 1:
         hint = (f" in at least {args.min_weight} articles (lower --min-weight)"
                 if args.min_weight > 1 else
@@ -171,7 +199,8 @@ def build_command(args: argparse.Namespace) -> int:
                                if types.get(t, 0) or t != REPORTER))
         for p in paths:
             print(f"wrote {p}")
-        print(f"{result.seconds:.1f} s")
+        print(f"{result.seconds:.1f} s (" + ", ".join(
+            f"{k} {v:.1f}" for k, v in result.timings.items()) + ")")
     return 0
 
 

@@ -172,34 +172,55 @@ def _worker_engines(spec: EngineSpec) -> Engines:
 
 # -- articles -> rows ----------------------------------------------------------
 
-#: What a chunk carries to a worker: (text, sentence (start, end) pairs).
-Item = tuple[str, list[tuple[int, int]]]
+#: What a chunk carries to a worker: (article id, text, sentence (start, end) pairs).
+Item = tuple[str, str, list[tuple[int, int]]]
+#: An article's rows, or why it could not be recognised (one line).
+Outcome = list[Row] | str
 
 
-def recognise(items: Sequence[Item], engines: Engines) -> list[list[Row]]:
-    """Rows for each article, in order; batches span several articles."""
-    out: list[list[Row]] = []
+def _rows(batch: Sequence[Item], engines: Engines) -> list[list[Row]]:
+    sents = [(i, si, text[s:e], s) for i, (_aid, text, spans) in enumerate(batch)
+             for si, (s, e) in enumerate(spans)]
+    found = refine_batch([t for _, _, t, _ in sents], engines.recognizer, engines.tok,
+                         learned=engines.learned, disabled=engines.disabled)
+    rows: list[list[Row]] = [[] for _ in batch]
+    for (i, si, _t, start), fs in zip(sents, found):
+        rows[i].extend((si, start + f.start, start + f.end, f.text, f.type, list(f.titles))
+                       for f in fs)
+    return rows
+
+
+def recognise(items: Sequence[Item], engines: Engines) -> list[Outcome]:
+    """Rows for each article, in order; batches span several articles.
+
+    A batch that fails is redone one article at a time, so one article that
+    trips a bug costs only its own mentions: it comes back as a one-line
+    reason instead of rows.
+    """
+    out: list[Outcome] = []
     for b in range(0, len(items), BATCH_ARTICLES):
         batch = items[b : b + BATCH_ARTICLES]
-        sents = [(i, si, text[s:e], s) for i, (text, spans) in enumerate(batch)
-                 for si, (s, e) in enumerate(spans)]
-        found = refine_batch([t for _, _, t, _ in sents], engines.recognizer, engines.tok,
-                             learned=engines.learned, disabled=engines.disabled)
-        rows: list[list[Row]] = [[] for _ in batch]
-        for (i, si, _t, start), fs in zip(sents, found):
-            rows[i].extend((si, start + f.start, start + f.end, f.text, f.type, list(f.titles))
-                           for f in fs)
-        out.extend(rows)
+        try:
+            out.extend(_rows(batch, engines))
+            continue
+        except Exception:  # noqa: BLE001 - isolated below, article by article
+            pass
+        for item in batch:
+            try:
+                out.extend(_rows([item], engines))
+            except Exception as exc:  # noqa: BLE001 - reported by the caller
+                first = (str(exc).strip().splitlines() or [""])[0][:200]
+                out.append(f"recognition failed ({type(exc).__name__}: {first})")
     return out
 
 
-def _recognise_in_worker(spec: EngineSpec, items: Sequence[Item]) -> list[list[Row]]:
+def _recognise_in_worker(spec: EngineSpec, items: Sequence[Item]) -> list[Outcome]:
     return recognise(items, _worker_engines(spec))
 
 
 def _chunks(items: Sequence[Item], size: int) -> Iterator[tuple[int, list[Item]]]:
     start, chars = 0, 0
-    for k, (text, _spans) in enumerate(items):
+    for k, (_aid, text, _spans) in enumerate(items):
         chars += len(text)
         if chars >= size:
             yield start, list(items[start : k + 1])
@@ -209,10 +230,10 @@ def _chunks(items: Sequence[Item], size: int) -> Iterator[tuple[int, list[Item]]
 
 
 def _run_dask(spec: EngineSpec, items: Sequence[Item], *, scheduler: str, workers: int,
-              progress: Progress | None) -> list[list[Row]]:
+              progress: Progress | None) -> list[Outcome]:
     import dask
 
-    total = sum(len(t) for t, _ in items)
+    total = sum(len(t) for _a, t, _s in items)
     size = max(2_000, min(CHUNK_CHARS, total // max(4 * workers, 1) + 1))
     chunks = list(_chunks(items, size))
     tasks = [dask.delayed(_recognise_in_worker, pure=True)(spec, chunk,
@@ -275,12 +296,13 @@ def extract_mentions(
     """
     from kg.cache import MentionCache, article_key, engine_fingerprint
 
-    items: list[Item] = [(a.text, [(s.start, s.end) for s in a.sentences]) for a in articles]
-    rows: list[list[Row] | None] = [None] * len(items)
+    items: list[Item] = [(a.id, a.text, [(s.start, s.end) for s in a.sentences])
+                         for a in articles]
+    rows: list[Outcome | None] = [None] * len(items)
     keys: list[str] = []
     if isinstance(cache, MentionCache):
         fp = engine_fingerprint(spec.settings())
-        keys = [article_key(fp, t, sp) for t, sp in items]
+        keys = [article_key(fp, t, sp) for _a, t, sp in items]
         hits = cache.get_many(keys)
         for k, key in enumerate(keys):
             if key in hits:
@@ -292,10 +314,10 @@ def extract_mentions(
     if todo:
         work = [items[k] for k in todo]
         n = workers or default_workers()
-        where = plan(scheduler, chars=sum(len(t) for t, _ in work), workers=n)
+        where = plan(scheduler, chars=sum(len(t) for _a, t, _s in work), workers=n)
         if where == "sync":
             eng = engines or engines_from(spec)
-            done: list[list[Row]] = []
+            done: list[Outcome] = []
             for b in range(0, len(work), BATCH_ARTICLES):
                 part = recognise(work[b : b + BATCH_ARTICLES], eng)
                 done.extend(part)
@@ -307,10 +329,13 @@ def extract_mentions(
             done = _run_dask(spec, work, scheduler=where, workers=n, progress=progress)
         for k, r in zip(todo, done):
             rows[k] = r
-        if isinstance(cache, MentionCache):
-            cache.put_many({keys[k]: rows[k] for k in todo})
+        if isinstance(cache, MentionCache):  # failures are not cached: a fix retries them
+            cache.put_many({keys[k]: rows[k] for k in todo if not isinstance(rows[k], str)})
     mentions: list[Mention] = []
     for a, rs in zip(articles, rows):
+        if isinstance(rs, str):
+            log.warning("%s: article %s: %s; its mentions are skipped", a.file, a.id, rs)
+            continue
         for si, start, end, text, typ, titles in rs or []:
             mentions.append(Mention(article_id=a.id, sentence=si, start=start, end=end,
                                     text=text, type=typ, titles=list(titles)))

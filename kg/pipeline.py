@@ -197,6 +197,10 @@ def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Pa
     )
 
     out.mkdir(parents=True, exist_ok=True)
+    # A manifest names the build these files came from: from now on they don't.
+    from kg.manifest import NAME
+
+    (out / NAME).unlink(missing_ok=True)
     paths = [
         _write_html(result, out / "graph.html", max_nodes=max_nodes),
         write_json(result.graph, out / "graph.json"),

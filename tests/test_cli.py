@@ -183,7 +183,7 @@ def test_outputs_follow_the_umask_and_the_csv_has_a_bom(tmp_path):
                        preexec_fn=lambda: os.umask(0o027))
     assert r.returncode == 0, r.stderr
     files = sorted((tmp_path / "o").iterdir())
-    assert len(files) == 10
+    assert len(files) == 11  # ten outputs and kg-manifest.json
     assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
         f.name: 0o640 for f in files}
     raw = (tmp_path / "o" / "entities.csv").read_bytes()

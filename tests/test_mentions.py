@@ -146,3 +146,29 @@ def test_plan_keeps_small_inputs_in_process_and_checks_names() -> None:
     assert plan("tcp://10.0.0.1:8786", chars=1, workers=1) == "tcp://10.0.0.1:8786"
     with pytest.raises(ValueError, match="scheduler must be one of"):
         plan("thread", chars=1, workers=1)
+
+
+def test_an_article_that_breaks_recognition_costs_only_itself(caplog) -> None:
+    from kg.recognize.lac import LacRecognizer
+
+    lac = LacRecognizer()
+
+    class Fragile:
+        name = "lac"
+
+        def analyze(self, sentences):  # type: ignore[no-untyped-def]
+            if any("爆" in s for s in sentences):
+                raise RuntimeError("boom\nsecond line")
+            return lac.analyze(sentences)
+
+        recognize = analyze
+
+    arts = _articles([ARTICLES[0], "新闻\n本报讯 这一句会爆。", ARTICLES[2]])
+    fragile = Fragile()
+    with caplog.at_level("WARNING"):
+        got = extract_mentions(arts, EngineSpec(ner="lac"), engines=Engines(fragile, fragile, None),  # type: ignore[arg-type]
+                               scheduler="sync")
+    assert {m.article_id for m in got} == {arts[0].id, arts[2].id}
+    warned = [r.getMessage() for r in caplog.records if "recognition failed" in r.getMessage()]
+    assert len(warned) == 1 and arts[1].id in warned[0] and "RuntimeError: boom" in warned[0]
+    assert "second line" not in warned[0]

@@ -112,3 +112,16 @@ def test_kinds_of_villages_and_generic_firms_are_no_entities(lac):
     assert _refine(lac, "不断提升企业核心竞争力。") == []
     assert _refine(lac, "奋力开新局，新春暖人心。") == []
     assert [x.text for x in _refine(lac, "文/张晓明")] == ["张晓明"]
+
+
+def test_two_companies_inside_one_title_both_cut_it(lac):
+    # Both 蓝湾电子 and 中国集团 sit inside the printed title: the second cut
+    # must find the span the first one shortened (it raised ValueError).
+    f = _by_text(_refine(lac, "据赞助本届联赛的蓝湾电子中国集团品牌管理总监许晓玲介绍，本届比赛仍将继续。"))
+    assert f["许晓玲"].titles == ["品牌管理总监"]
+    assert f["蓝湾电子"].type == "company"
+
+
+def test_one_company_inside_a_title_leaves_the_job(lac):
+    f = _by_text(_refine(lac, "据赞助本次活动的星河电子中国集团品牌管理总监李晓明介绍，活动将持续一周。"))
+    assert f["李晓明"].titles == ["品牌管理总监"] and f["李晓明"].type == "person"

@@ -179,9 +179,14 @@ def _drop_inside_titles(ctx: SentenceContext, found: list[Found]) -> list[Found]
             keep.append(f)
             continue
         if f.type == "company" and lex.suffix_type(f.text) == "company":
-            for a, b, owner in inside:
-                i = owner.title_spans.index((a, b))
-                post = owner.titles[i][f.end - a :]
+            for _a, b, owner in inside:
+                # Find the span as it is now: an earlier company inside the
+                # same title may have cut its start already.
+                i = next((k for k, (x, y) in enumerate(owner.title_spans)
+                          if y == b and x <= f.start), None)
+                if i is None:
+                    continue
+                post = owner.titles[i][f.end - owner.title_spans[i][0] :]
                 if post:
                     owner.titles[i] = post
                     owner.title_spans[i] = (f.end, b)
