@@ -320,6 +320,7 @@ def page_iframe(source: Source, *, height: int = 650, max_nodes: int = 400) -> s
 
     from kg.export.html import render_html
 
-    page = render_html(as_graph(source), title="kg", max_nodes=max_nodes)
+    page = render_html(as_graph(source), title="kg", max_nodes=max_nodes,
+                       articles=_articles(source))  # evidence text from a Result
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
             f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>')

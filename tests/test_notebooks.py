@@ -119,6 +119,12 @@ def test_notebook_shows_the_output_folder_it_is_pointed_at(path, yunxi, result, 
     assert {n for n in sample_only if n in text} == set()
 
 
+def test_explore_queries_the_parquet_tables_with_duckdb(yunxi, monkeypatch):
+    text = shown(execute(BY_NAME["explore"], yunxi, monkeypatch))
+    assert "headline" in text and "npmi" in text
+    assert any(headline in text for headline in DATES)  # joined from articles.parquet
+
+
 def test_entity_notebook_takes_an_alias_as_its_name(yunxi, monkeypatch):
     text = shown(execute(BY_NAME["entity"], yunxi, monkeypatch, NAME="云溪城投"))
     assert f"{CITY_INVESTMENT} | company | aliases: ['云溪城投']" in text
