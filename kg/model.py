@@ -1,6 +1,7 @@
 """Plain dataclasses passed between the pipeline stages.
 
-All offsets are character offsets, ``end`` exclusive.  Sentence and mention
+All offsets are character offsets, ``end`` exclusive.  The records made
+by the hundred thousand (sentences, spans, mentions) use ``__slots__``.  Sentence and mention
 offsets are into :attr:`Article.text`, so any stage can cut the surface back
 out of the article and provenance survives from mention to edge.
 """
@@ -37,7 +38,7 @@ class Document:
     date: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     article_id: str
     index: int
@@ -63,7 +64,7 @@ class Article:
     date: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A raw recogniser span, offsets into the sentence it was found in.
 
@@ -77,7 +78,7 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Title:
     """A job title as printed, and the article that gave it."""
 
@@ -85,7 +86,7 @@ class Title:
     article_id: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     article_id: str
     sentence: int
@@ -113,7 +114,7 @@ class Entity:
         return list(dict.fromkeys(t.text for t in self.titles))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A sentence that proves an edge, with where it was printed."""
 

@@ -140,14 +140,18 @@ def build(
     articles = split_articles(docs)
     del docs
     stage("split")
-    rec = recognizer or get_recognizer(ner, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens)
+    rec = recognizer or _engine_here(ner, hanlp_model, hanlp_tokens)
+    # No engine loaded here means LAC (``auto`` without a HanLP model) or the CRF.
+    name = rec.name if rec is not None else ("lac" if ner == "auto" else ner)
     tick = progress(len(articles)) if progress else None
     off = check_names(set(rules_off))
     own = recognizer is not None or (layer is not None and not isinstance(learned, str))
-    spec = EngineSpec(ner=rec.name, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens,
+    spec = EngineSpec(ner=name, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens,
                       learned=str(layer.path) if layer is not None and not own else None,
                       disabled=frozenset(off))
-    engines = Engines(rec, tokenizer_for(rec), layer, frozenset(off))
+    # LAC and the CRF load where they run (worker processes, or here when the
+    # input is small): the build process then never holds a second copy.
+    engines = Engines(rec, tokenizer_for(rec), layer, frozenset(off)) if rec else None
     store = None
     if cache and not own:
         from kg.cache import MentionCache
@@ -175,9 +179,27 @@ def build(
                         list_cap=list_cap)
     graph.graph["home_city"] = home or ""
     stage("graph")
-    engine = rec.name + (" + learned layer" if layer is not None else "")
+    engine = name + (" + learned layer" if layer is not None else "")
     return Result(graph, articles, mentions, entities, errors, home, engine,
                   time.perf_counter() - t0, timings)
+
+
+def _engine_here(ner: str, hanlp_model: str | None,
+                 hanlp_tokens: str | None) -> Recognizer | None:
+    """The engine, loaded now only when choosing it needs loading: HanLP
+    (to fail or fall back before the long part); ``None`` for LAC and the CRF."""
+    if ner in ("lac", "crf"):
+        return None
+    if ner == "auto" and hanlp_model is None:
+        try:
+            from kg.recognize.hanlp import hanlp_model_available
+
+            if not hanlp_model_available(hanlp_model):
+                log.info("--ner auto picked lac (no HanLP model here)")
+                return None
+        except ImportError:
+            return None
+    return get_recognizer(ner, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens)
 
 
 def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Path]:

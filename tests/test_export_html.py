@@ -420,3 +420,25 @@ def test_two_thousand_nodes_settle_and_stop(browser: Any, tmp_path: Path) -> Non
     assert page.evaluate("kgPage.network.physics.physicsEnabled") is False
     assert log.errors == []
     page.close()
+
+
+def test_a_dense_graph_keeps_its_opening_view_whole_and_the_rest_lean() -> None:
+    from kg.export.html import EDGE_BUDGET_FACTOR, EXTRA_LINKS, _page_data
+
+    g = nx.Graph()
+    names = [f"节点{i:03d}" for i in range(60)]
+    for i, a in enumerate(names):
+        g.add_node(a, type="person", aliases=[], titles=[], mentions=1, articles=1)
+        for b in names[:i]:
+            g.add_edge(a, b, weight=1 + (i % 3), sentences=0, evidence=[])
+    assert g.number_of_edges() > 10 * EDGE_BUDGET_FACTOR
+    data = _page_data(g, title="t", max_nodes=10, seed=7, articles={})
+    assert data["meta"]["edgesTrimmed"] and data["meta"]["totalNodes"] == 60
+    opening = {n["id"] for n in data["nodes"][:10]}
+    inside = {frozenset(e[:2]) for e in data["edges"] if e[0] in opening and e[1] in opening}
+    assert len(inside) == 45  # every edge among the first ten
+    assert len(data["edges"]) <= 45 + 50 * EXTRA_LINKS  # each later node: its strongest
+    for n in data["nodes"][10:]:
+        assert sum(n["id"] in e[:2] for e in data["edges"]) >= EXTRA_LINKS
+    small = _page_data(g, title="t", max_nodes=60, seed=7, articles={})
+    assert not small["meta"]["edgesTrimmed"] and len(small["edges"]) == g.number_of_edges()

@@ -172,3 +172,16 @@ def test_an_article_that_breaks_recognition_costs_only_itself(caplog) -> None:
     warned = [r.getMessage() for r in caplog.records if "recognition failed" in r.getMessage()]
     assert len(warned) == 1 and arts[1].id in warned[0] and "RuntimeError: boom" in warned[0]
     assert "second line" not in warned[0]
+
+
+def test_auto_without_hanlp_is_lac_and_shares_its_cache(corpus: Path, tmp_path: Path,
+                                                        monkeypatch, caplog) -> None:
+    import kg.recognize.hanlp as hanlp_mod
+
+    monkeypatch.setattr(hanlp_mod, "hanlp_model_available", lambda model=None: False)
+    first = kg.build([corpus], ner="lac", scheduler="sync", cache=tmp_path)
+    with caplog.at_level("INFO", logger="kg.mentions"):
+        auto = kg.build([corpus], ner="auto", scheduler="sync", cache=tmp_path)
+    assert auto.engine == first.engine == "lac + learned layer"
+    n = len(auto.articles)
+    assert f"cache: {n} of {n} articles already recognised" in caplog.text

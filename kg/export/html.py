@@ -43,6 +43,11 @@ BIG_GRAPH = 1000
 #: The page holds at most this many times ``max_nodes`` nodes ("show more"
 #: steps through them); graph.json has all.  Keeps the page small on archives.
 EMBED_FACTOR = 5
+#: Above this many times ``max_nodes`` edges, the nodes beyond the opening top
+#: N bring only their strongest ``EXTRA_LINKS`` links (the opening view stays
+#: complete); graph.json has every edge.
+EDGE_BUDGET_FACTOR = 40
+EXTRA_LINKS = 10
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,9 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
     opening = {ids[n] for n in ranked[:max_nodes]}
     edge_rows = [row for row in edge_rows if row[0] in embedded and row[1] in embedded]
     npmi = graph.graph.get("weighting") == "npmi"
+    trimmed = len(edge_rows) > max_nodes * EDGE_BUDGET_FACTOR
+    if trimmed:
+        edge_rows = _trim(edge_rows, opening, npmi)
     max_wdeg = max(wdeg.values(), default=0)
     styles = {style.key: style for style in TYPE_STYLES}
 
@@ -237,9 +245,10 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
         )
 
     # Sentences and article details once each, edges point at them.
+    edges: list[list[Any]] = []
     article_index: dict[tuple[str, str, str, str], int] = {}
     evidence_index: dict[tuple[int, str], int] = {}
-    for index, (a, b, attrs) in enumerate(edge_rows):
+    for a, b, attrs in edge_rows:
         refs: list[int] | None = None
         if a in opening and b in opening:
             refs = []
@@ -248,19 +257,12 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
                 refs.append(evidence_index.setdefault((art, sentence), len(evidence_index)))
         count = _int(attrs.get("weight"), 1)
         rank = _float(attrs.get("npmi"), 0.0) if npmi else count
-        net.add_edge(
-            a,
-            b,
-            id=index,
-            width=_edge_width(count) if not npmi else round(1 + 5 * max(rank, 0.0), 2),
-            weight=rank,
-            articles=count,
-            sentences=_int(attrs.get("sentences"), 0),
-            ev=refs,  # None: not embedded (beyond the opening top N)
-        )
+        # [from, to, weight shown, shared articles, shared sentences, evidence]:
+        # arrays, not objects, keep big pages small; the page names the fields.
+        # Evidence None: not embedded (beyond the opening top N).
+        edges.append([a, b, rank, count, _int(attrs.get("sentences"), 0), refs])
 
     nodes = [{k: v for k, v in node.items() if k != "title"} for node in net.nodes]
-    edges = [{k: v for k, v in edge.items() if k != "arrows"} for edge in net.edges]
 
     initial = min(len(nodes), max_nodes)
     net.options = _vis_options(initial, seed)
@@ -289,11 +291,12 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
             "maxNodes": max_nodes,
             "seed": seed,
             "reporter": REPORTER,
-            "minWeight": min((e["weight"] for e in edges), default=1),
-            "maxWeight": max((e["weight"] for e in edges), default=1),
+            "minWeight": min((e[2] for e in edges), default=1),
+            "maxWeight": max((e[2] for e in edges), default=1),
             "weighting": "npmi" if npmi else "count",
             "weightStep": 0.01 if npmi else 1,
             "totalNodes": total_nodes,
+            "edgesTrimmed": trimmed,
             # Few iterations keep "show more" snappy; only new nodes move.
             "moreIterations": 150,
             "preciseMax": PRECISE_MAX,
@@ -368,6 +371,26 @@ def _vis_options(shown: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _trim(rows: list[tuple[str, str, Mapping[str, Any]]], opening: set[str],
+          npmi: bool) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """Every edge inside the opening set, and each other node's strongest links."""
+    def rank(row: tuple[str, str, Mapping[str, Any]]) -> tuple:
+        w = _float(row[2].get("npmi"), 0.0) if npmi else _int(row[2].get("weight"), 1)
+        return (-w, row[0], row[1])
+
+    keep = {k for k, (a, b, _d) in enumerate(rows) if a in opening and b in opening}
+    links: dict[str, list[int]] = {}
+    for k, (a, b, _d) in enumerate(rows):
+        if k in keep:
+            continue
+        for end in (a, b):
+            if end not in opening:
+                links.setdefault(end, []).append(k)
+    for ks in links.values():
+        keep.update(sorted(ks, key=lambda k: rank(rows[k]))[:EXTRA_LINKS])
+    return [row for k, row in enumerate(rows) if k in keep]
+
+
 def _evidence(items: Any, articles: Mapping[str, Article]) -> list[tuple[str, str, str, str, str]]:
     """(article id, headline, date, file, sentence) for each piece of evidence:
     ``[article_id, sentence]`` references resolved against ``articles``, or
@@ -410,10 +433,6 @@ def _node_size(wdeg: int, max_wdeg: int) -> float:
     if max_wdeg <= 0:
         return 12.0
     return round(10 + 30 * math.sqrt(wdeg / max_wdeg), 2)
-
-
-def _edge_width(weight: int) -> float:
-    return round(min(1 + 1.5 * math.log2(max(weight, 1)), 8.0), 2)
 
 
 def _short(name: str, limit: int = 14) -> str:

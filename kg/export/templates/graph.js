@@ -17,7 +17,21 @@
 
   // ---- indexes over the full graph (the network may show only part) ----
   const nodesArr = data.nodes; // already in rank order (heaviest first)
-  const edgesArr = data.edges;
+  // Edges come as arrays (small pages on big graphs); the id is the position.
+  // Width: log of shared articles, or NPMI (0..1) when the page ranks by it.
+  const edgesArr = data.edges.map(([from, to, weight, articles, sentences, ev], id) => ({
+    id: id,
+    from: from,
+    to: to,
+    weight: weight,
+    articles: articles,
+    sentences: sentences,
+    ev: ev,
+    width:
+      meta.weighting === "npmi"
+        ? Math.round((1 + 5 * Math.max(weight, 0)) * 100) / 100
+        : Math.round(Math.min(1 + 1.5 * Math.log2(Math.max(articles, 1)), 8) * 100) / 100,
+  }));
   const byId = new Map();
   const adj = new Map();
   const types = new Map();
@@ -295,6 +309,7 @@
     const n = state.shown.size;
     let text = "显示 " + n + " / " + total + " 个节点 · showing " + n + " of " + total + " nodes";
     if (nodesArr.length < total) text += " (this page holds the top " + nodesArr.length + "; graph.json has all)";
+    if (meta.edgesTrimmed && n > meta.maxNodes) text += " · nodes past the first " + meta.maxNodes + " bring their strongest links only";
     const hidden = n - api.nodesShown();
     if (hidden > 0) text += " (" + hidden + " filtered out)";
     $("status").textContent = text;
