@@ -118,8 +118,11 @@ def run_build(corpus: Path, out: Path, cache: Path) -> dict:
     """``kg build corpus -o out`` (the CLI, defaults) in a fresh process."""
     t0 = time.perf_counter()
     env = {**os.environ, "KG_CACHE_DIR": str(cache)}
-    p = subprocess.run([sys.executable, "-c", _CHILD, str(corpus), str(out)],
-                       capture_output=True, text=True, check=False, env=env)
+    # Run where the corpus is and name it relatively, as a user would: the
+    # file names stored in the outputs are what the user typed.
+    p = subprocess.run([sys.executable, "-c", _CHILD, corpus.name, str(out)],
+                       capture_output=True, text=True, check=False, env=env,
+                       cwd=corpus.parent)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         raise SystemExit(f"build failed:\n{p.stderr[-3000:]}")

@@ -63,9 +63,10 @@ class _Pair:
         self.sentences = 0
         #: Shared sentences, as references.
         self.refs: list[list[Any]] = []
-        #: Where each appears in the first article they share, for pairs that
-        #: never share a sentence.
-        self.apart: list[list[Any]] | None = None
+        #: (article, sentence of one, sentence of the other): where each appears
+        #: in the first article they share, for pairs that never share a
+        #: sentence (a tuple: millions of pairs).
+        self.apart: tuple[str, int, int] | None = None
 
 
 def npmi(together: int, a: int, b: int, total: int) -> float:
@@ -162,7 +163,7 @@ def build_graph(
                 st = pairs[pair] = _Pair()
             st.articles += 1
             if st.apart is None:
-                st.apart = [[aid, first_sentence[e]] for e in pair if e in first_sentence]
+                st.apart = (aid, first_sentence.get(pair[0], -1), first_sentence.get(pair[1], -1))
         for si in sorted(in_sentence):
             for pair in combinations(sorted(in_sentence[si]), 2):
                 st = pairs.get(pair)
@@ -176,10 +177,17 @@ def build_graph(
     for (u, v), st in sorted(pairs.items()):
         if st.articles < min_weight:
             continue  # also drops pairs that share a sentence outside the window
-        refs = st.refs or sorted(st.apart or [], key=lambda r: r[1])
+        refs = st.refs or _apart_refs(st.apart)
         g.add_edge(u, v, weight=st.articles, sentences=st.sentences, evidence=refs,
                    npmi=npmi(st.articles, seen_in[u], seen_in[v], total))
     return g
+
+
+def _apart_refs(apart: tuple[str, int, int] | None) -> list[list[Any]]:
+    if apart is None:
+        return []
+    aid, a, b = apart
+    return [[aid, si] for si in sorted({a, b}) if si >= 0]
 
 
 def _reporter_nodes(g: nx.Graph, articles: Sequence[Article]) -> dict[str, list[str]]:

@@ -332,7 +332,8 @@ def extract_mentions(
         if isinstance(cache, MentionCache):  # failures are not cached: a fix retries them
             cache.put_many({keys[k]: rows[k] for k in todo if not isinstance(rows[k], str)})
     mentions: list[Mention] = []
-    for a, rs in zip(articles, rows):
+    for k, a in enumerate(articles):
+        rs, rows[k] = rows[k], None  # let each article's rows go as they become mentions
         if isinstance(rs, str):
             log.warning("%s: article %s: %s; its mentions are skipped", a.file, a.id, rs)
             continue

@@ -33,8 +33,7 @@ def _clean(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def _kind(values: Iterable[Any]) -> str:
-    kinds = {type(v) for v in values}
+def _kind(kinds: set[type]) -> str:
     if kinds and kinds <= {bool}:
         return "boolean"
     if kinds and kinds <= {int}:
@@ -52,20 +51,21 @@ def _value(value: Any, name: str) -> str:
     return str(value)
 
 
-def _keys(domain: str, rows: Iterable[Mapping[str, Any]], only: Iterable[str] | None = None
+def _keys(rows: Iterable[Mapping[str, Any]], only: Iterable[str] | None = None
           ) -> dict[str, str]:
-    seen: dict[str, list[Any]] = {}
+    """Attribute name -> GraphML type, from the Python types seen (not the values)."""
+    seen: dict[str, set[type]] = {}
     for d in rows:
         for k, v in d.items():
             if only is None or k in only:
-                seen.setdefault(k, []).append(v)
+                seen.setdefault(k, set()).add(type(v))
     return {k: _kind(v) for k, v in sorted(seen.items())}
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
-    node_keys = _keys("node", (d for _n, d in graph.nodes(data=True)))
-    edge_keys = _keys("edge", (d for _u, _v, d in graph.edges(data=True)), EDGE_ATTRS)
-    graph_keys = {k: _kind([v]) for k, v in sorted(graph.graph.items())
+    node_keys = _keys(d for _n, d in graph.nodes(data=True))
+    edge_keys = _keys((d for _u, _v, d in graph.edges(data=True)), EDGE_ATTRS)
+    graph_keys = {k: _kind({type(v)}) for k, v in sorted(graph.graph.items())
                   if isinstance(v, (str, int, float))}
     ids: dict[tuple[str, str], str] = {}
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:

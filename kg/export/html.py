@@ -197,16 +197,11 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
         raise ValueError("node ids must stay distinct as strings")
 
     wdeg = {node: 0 for node in graph.nodes}
-    edge_rows: list[tuple[str, str, Mapping[str, Any]]] = []
-    for u, v, attrs in graph.edges(data=True):
-        if u == v:
-            continue  # a self-loop has no neighbour to show
-        weight = _int(attrs.get("weight"), 1)
-        wdeg[u] += weight
-        wdeg[v] += weight
-        a, b = sorted((ids[u], ids[v]))
-        edge_rows.append((a, b, attrs))
-    edge_rows.sort(key=lambda row: (row[0], row[1]))
+    for u, v, weight in graph.edges(data="weight"):
+        if u != v:  # a self-loop has no neighbour to show
+            w = _int(weight, 1)
+            wdeg[u] += w
+            wdeg[v] += w
 
     # Rank = order of appearance: heaviest first, ties by name, so the
     # "top N" cut and the whole output are stable.
@@ -215,7 +210,13 @@ def _page_data(graph: nx.Graph, *, title: str, max_nodes: int, seed: int,
     ranked = ranked[: max_nodes * EMBED_FACTOR]
     embedded = {ids[n] for n in ranked}
     opening = {ids[n] for n in ranked[:max_nodes]}
-    edge_rows = [row for row in edge_rows if row[0] in embedded and row[1] in embedded]
+    # Only the embedded nodes' edges are gathered: archives have millions.
+    edge_rows: list[tuple[str, str, Mapping[str, Any]]] = []
+    for u in ranked:
+        for v, attrs in graph[u].items():
+            if u != v and ids[v] in embedded and ids[u] < ids[v]:
+                edge_rows.append((ids[u], ids[v], attrs))
+    edge_rows.sort(key=lambda row: (row[0], row[1]))
     npmi = graph.graph.get("weighting") == "npmi"
     trimmed = len(edge_rows) > max_nodes * EDGE_BUDGET_FACTOR
     if trimmed:

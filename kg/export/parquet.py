@@ -25,11 +25,30 @@ def _pa():  # noqa: ANN202 - pyarrow is imported on use
     return pa, pq
 
 
+#: Rows per row group: the writers hold one batch of Python objects at a time.
+BATCH = 50_000
+
+
 def _write(table, path: str | Path) -> Path:  # noqa: ANN001
     _pa_mod, pq = _pa()
     with atomic_open(path, "wb") as fh:
         pq.write_table(table, fh, compression="zstd")
     return Path(path)
+
+
+def _write_batches(schema, batches, path: str | Path) -> Path:  # noqa: ANN001
+    """Write tables from ``batches`` (column dicts) one row group at a time."""
+    pa, pq = _pa()
+    with atomic_open(path, "wb") as fh:
+        with pq.ParquetWriter(fh, schema, compression="zstd") as writer:
+            for columns in batches:
+                writer.write_table(pa.table(columns, schema=schema))
+    return Path(path)
+
+
+def _chunks(seq, size: int = BATCH):  # noqa: ANN001, ANN202
+    for b in range(0, len(seq), size):
+        yield seq[b : b + size]
 
 
 def write_entities_parquet(entities: Sequence[Entity], path: str | Path) -> Path:
@@ -61,18 +80,22 @@ def write_mentions_parquet(mentions: Sequence[Mention], articles: Sequence[Artic
                            path: str | Path) -> Path:
     pa, _ = _pa()
     files = {a.id: a.file for a in articles}
-    table = pa.table({
-        "article_id": [m.article_id for m in mentions],
-        "file": [files.get(m.article_id, "") for m in mentions],
-        "sentence": pa.array([m.sentence for m in mentions], pa.int32()),
-        "start": pa.array([m.start for m in mentions], pa.int32()),
-        "end": pa.array([m.end for m in mentions], pa.int32()),
-        "text": [m.text for m in mentions],
-        "entity": [m.entity for m in mentions],
-        "type": [m.type for m in mentions],
-        "titles": pa.array([list(m.titles) for m in mentions], pa.list_(pa.string())),
-    })
-    return _write(table, path)
+    schema = pa.schema([("article_id", pa.string()), ("file", pa.string()),
+                        ("sentence", pa.int32()), ("start", pa.int32()), ("end", pa.int32()),
+                        ("text", pa.string()), ("entity", pa.string()), ("type", pa.string()),
+                        ("titles", pa.list_(pa.string()))])
+    batches = ({
+        "article_id": [m.article_id for m in part],
+        "file": [files.get(m.article_id, "") for m in part],
+        "sentence": [m.sentence for m in part],
+        "start": [m.start for m in part],
+        "end": [m.end for m in part],
+        "text": [m.text for m in part],
+        "entity": [m.entity for m in part],
+        "type": [m.type for m in part],
+        "titles": [list(m.titles) for m in part],
+    } for part in _chunks(mentions))
+    return _write_batches(schema, batches, path)
 
 
 def read_mentions_parquet(path: str | Path) -> list[Mention]:
@@ -86,19 +109,28 @@ def read_mentions_parquet(path: str | Path) -> list[Mention]:
 
 def write_edges_parquet(graph: nx.Graph, path: str | Path) -> Path:
     pa, _ = _pa()
-    rows = sorted((min(u, v), max(u, v), d) for u, v, d in graph.edges(data=True))
     ref = pa.struct([("article_id", pa.string()), ("sentence", pa.int32())])
-    table = pa.table({
-        "source": [u for u, _v, _d in rows],
-        "target": [v for _u, v, _d in rows],
-        "weight": pa.array([int(d.get("weight", 0)) for *_x, d in rows], pa.int32()),
-        "npmi": pa.array([float(d.get("npmi", 0.0)) for *_x, d in rows], pa.float32()),
-        "sentences": pa.array([int(d.get("sentences", 0)) for *_x, d in rows], pa.int32()),
-        "evidence": pa.array([[{"article_id": r[0], "sentence": int(r[1])}
-                               for r in d.get("evidence", []) if isinstance(r, list)]
-                              for *_x, d in rows], pa.list_(ref)),
-    })
-    return _write(table, path)
+    schema = pa.schema([("source", pa.string()), ("target", pa.string()),
+                        ("weight", pa.int32()), ("npmi", pa.float32()),
+                        ("sentences", pa.int32()), ("evidence", pa.list_(ref))])
+    # Sorted (source < target, then by name) so the same graph gives the same file.
+    keys = sorted((u, v) if u <= v else (v, u) for u, v in graph.edges())
+
+    def batches():  # noqa: ANN202
+        for part in _chunks(keys):
+            data = [graph[u][v] for u, v in part]
+            yield {
+                "source": [u for u, _v in part],
+                "target": [v for _u, v in part],
+                "weight": [int(d.get("weight", 0)) for d in data],
+                "npmi": [float(d.get("npmi", 0.0)) for d in data],
+                "sentences": [int(d.get("sentences", 0)) for d in data],
+                "evidence": [[{"article_id": r[0], "sentence": int(r[1])}
+                              for r in d.get("evidence", []) if isinstance(r, (list, tuple))]
+                             for d in data],
+            }
+
+    return _write_batches(schema, batches(), path)
 
 
 def read_edges_parquet(path: str | Path) -> list[tuple[str, str, dict]]:
@@ -112,19 +144,22 @@ def read_edges_parquet(path: str | Path) -> list[tuple[str, str, dict]]:
 def write_articles_parquet(articles: Sequence[Article], path: str | Path) -> Path:
     pa, _ = _pa()
     span = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("paragraph", pa.int32())])
-    table = pa.table({
-        "id": [a.id for a in articles],
-        "file": [a.file for a in articles],
-        "title": [a.title for a in articles],
-        "date": [a.date for a in articles],
-        "reporters": pa.array([list(a.reporters) for a in articles], pa.list_(pa.string())),
-        "text": [a.text for a in articles],
-        "paragraphs": pa.array([[list(p) for p in a.paragraphs] for a in articles],
-                               pa.list_(pa.list_(pa.int32()))),
-        "sentences": pa.array([[{"start": s.start, "end": s.end, "paragraph": s.paragraph}
-                                for s in a.sentences] for a in articles], pa.list_(span)),
-    })
-    return _write(table, path)
+    schema = pa.schema([("id", pa.string()), ("file", pa.string()), ("title", pa.string()),
+                        ("date", pa.string()), ("reporters", pa.list_(pa.string())),
+                        ("text", pa.string()), ("paragraphs", pa.list_(pa.list_(pa.int32()))),
+                        ("sentences", pa.list_(span))])
+    batches = ({
+        "id": [a.id for a in part],
+        "file": [a.file for a in part],
+        "title": [a.title for a in part],
+        "date": [a.date for a in part],
+        "reporters": [list(a.reporters) for a in part],
+        "text": [a.text for a in part],
+        "paragraphs": [[list(p) for p in a.paragraphs] for a in part],
+        "sentences": [[{"start": s.start, "end": s.end, "paragraph": s.paragraph}
+                       for s in a.sentences] for a in part],
+    } for part in _chunks(articles, 5_000))
+    return _write_batches(schema, batches, path)
 
 
 def read_articles_parquet(path: str | Path) -> list[Article]:
