@@ -174,7 +174,8 @@ def build_graph(
                     st.refs.append([aid, si])
 
     total = len(articles)
-    for (u, v), st in sorted(pairs.items()):
+    for u, v in sorted(pairs):
+        st = pairs.pop((u, v))  # each pair's record goes as its edge comes
         if st.articles < min_weight:
             continue  # also drops pairs that share a sentence outside the window
         refs = st.refs or _apart_refs(st.apart)
