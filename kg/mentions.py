@@ -307,9 +307,10 @@ def extract_mentions(
         for k, key in enumerate(keys):
             if key in hits:
                 rows[k] = [tuple(r) for r in hits[key]]  # type: ignore[misc]
-        if progress and hits:
-            progress(sum(r is not None for r in rows))
         log.info("cache: %d of %d articles already recognised", len(hits), len(items))
+        del hits  # its decoded lists: rows holds the tuples now
+        if progress:
+            progress(sum(r is not None for r in rows))
     todo = [k for k, r in enumerate(rows) if r is None]
     if todo:
         work = [items[k] for k in todo]
@@ -329,8 +330,10 @@ def extract_mentions(
             done = _run_dask(spec, work, scheduler=where, workers=n, progress=progress)
         for k, r in zip(todo, done):
             rows[k] = r
+        del work, done
         if isinstance(cache, MentionCache):  # failures are not cached: a fix retries them
             cache.put_many({keys[k]: rows[k] for k in todo if not isinstance(rows[k], str)})
+    del items
     mentions: list[Mention] = []
     for k, a in enumerate(articles):
         rs, rows[k] = rows[k], None  # let each article's rows go as they become mentions
