@@ -52,18 +52,24 @@ def _package_version(name: str) -> str:
         return "-"
 
 
-def code_fingerprint(root: Path = _KG_ROOT) -> str:
-    """Hash of every file under kg/ that shapes recognition results."""
+def files_fingerprint(files: Iterable[Path], root: Path = _KG_ROOT) -> str:
+    """Hash of ``files`` (each path relative to ``root``, then its bytes), in
+    sorted order; compiled ``.pyc`` files and anything not a file are skipped."""
     h = hashlib.sha256()
-    files = [root / f for f in _SHAPING_FILES]
-    for sub in _SHAPING:
-        files.extend(p for p in (root / sub).rglob("*") if p.is_file())
     for p in sorted(files):
         if p.suffix == ".pyc" or not p.is_file():
             continue
         h.update(str(p.relative_to(root)).encode())
         h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def code_fingerprint(root: Path = _KG_ROOT) -> str:
+    """Hash of every file under kg/ that shapes recognition results."""
+    files = [root / f for f in _SHAPING_FILES]
+    for sub in _SHAPING:
+        files.extend((root / sub).rglob("*"))
+    return files_fingerprint(files, root)
 
 
 def engine_fingerprint(settings: Mapping[str, Any]) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kg.cache import files_fingerprint
 from kg.export.atomic import atomic_open
 from kg.read import ReadError, iter_files
 
@@ -23,12 +24,7 @@ _KG_ROOT = Path(__file__).resolve().parent
 
 def kg_fingerprint() -> str:
     """Hash of every file of the kg package (code, word lists, models, templates)."""
-    h = hashlib.sha256()
-    for p in sorted(_KG_ROOT.rglob("*")):
-        if p.is_file() and p.suffix != ".pyc":
-            h.update(str(p.relative_to(_KG_ROOT)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
+    return files_fingerprint(_KG_ROOT.rglob("*"), _KG_ROOT)
 
 
 def build_key(inputs: Iterable[str | Path], options: Mapping[str, Any]) -> str:

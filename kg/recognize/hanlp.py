@@ -788,14 +788,18 @@ def write_bio_tsv(examples: Iterable[tuple[str, Sequence[Span]]], path: str | Pa
 
     Whitespace characters are left out: HanLP's reader splits lines on them.
     """
+    return _write_tagged(((list(text), bio_tags(text, spans)) for text, spans in examples), path)
+
+
+def _write_tagged(examples: Iterable[tuple[Sequence[str], Sequence[str]]],
+                  path: str | Path) -> int:
+    """``token<TAB>tag`` lines, a blank line between sentences; tokens that are
+    only whitespace are left out (HanLP's reader splits lines on it), and so
+    are sentences left empty.  Returns the sentence count."""
     count = 0
     with open(path, "w", encoding="utf-8") as fh:
-        for text, spans in examples:
-            lines = [
-                f"{c}\t{t}"
-                for c, t in zip(text, bio_tags(text, spans), strict=True)
-                if not c.isspace()
-            ]
+        for tokens, tags in examples:
+            lines = [f"{w}\t{t}" for w, t in zip(tokens, tags, strict=True) if w.strip()]
             if lines:
                 fh.write("\n".join(lines) + "\n\n")
                 count += 1
@@ -940,14 +944,7 @@ def write_word_tsv(
     examples: Iterable[tuple[Sequence[str], Sequence[str]]], path: str | Path
 ) -> int:
     """Write word-level training TSV (``词<TAB>B-ORG``); returns the sentence count."""
-    count = 0
-    with open(path, "w", encoding="utf-8") as fh:
-        for words, tags in examples:
-            lines = [f"{w}\t{t}" for w, t in zip(words, tags, strict=True) if w.strip()]
-            if lines:
-                fh.write("\n".join(lines) + "\n\n")
-                count += 1
-    return count
+    return _write_tagged(examples, path)
 
 
 def train_transformer_ner(
