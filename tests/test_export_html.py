@@ -201,7 +201,7 @@ def _canvas_point(page: Any, x: float, y: float) -> tuple[float, float]:
 
 
 def _node_point(page: Any, node: str) -> tuple[float, float]:
-    pos = page.evaluate("(id) => kgPage.network.getPositions([id])[id]", node)
+    pos = page.evaluate("(name) => kgPage.position(name)", node)
     return _canvas_point(page, pos["x"], pos["y"])
 
 
@@ -213,7 +213,7 @@ def test_page_loads_offline_without_errors(browser: Any, tmp_path: Path) -> None
     assert page.evaluate("kgPage.totalNodes") == g.number_of_nodes()
     assert page.evaluate("kgPage.nodesShown()") == g.number_of_nodes()
     assert page.evaluate("kgPage.edgesShown()") == g.number_of_edges()
-    assert page.evaluate("kgPage.network.getSelectedNodes()") == []
+    assert page.evaluate("kgPage.selectedNames()") == []
     # Settled: physics is off, nothing moves any more.
     before = page.evaluate("kgPage.network.getPositions()")
     page.wait_for_timeout(300)
@@ -225,15 +225,15 @@ def test_page_loads_offline_without_errors(browser: Any, tmp_path: Path) -> None
 def test_search_by_name_and_alias(browser: Any, tmp_path: Path) -> None:
     page, log, _ = _open(browser, tmp_path, small_graph())
     assert page.evaluate("kgPage.search('蓝晓峰')") == "蓝晓峰"
-    assert page.evaluate("kgPage.network.getSelectedNodes()") == ["蓝晓峰"]
+    assert page.evaluate("kgPage.selectedNames()") == ["蓝晓峰"]
     # Neighbourhood highlighted: a non-neighbour is dimmed, a neighbour is not.
-    dim = page.evaluate("kgPage.nodes.get('星河大桥工程').color")
-    assert dim != page.evaluate("kgPage.nodes.get('柯明远').color")
+    dim = page.evaluate("kgPage.node('星河大桥工程').color")
+    assert dim != page.evaluate("kgPage.node('柯明远').color")
     # Through the real search box, by alias.
     page.fill("#search", "")
     page.locator("#search").press_sequentially("青禾科技")
     page.locator("#search").press("Enter")
-    assert page.evaluate("kgPage.network.getSelectedNodes()") == ["青禾科技有限公司"]
+    assert page.evaluate("kgPage.selectedNames()") == ["青禾科技有限公司"]
     assert "青禾科技有限公司" in page.locator("#panel-body h2").inner_text()
     assert page.evaluate("kgPage.search('柯市长')") == "柯明远"
     assert page.evaluate("kgPage.search('不存在的名字')") is None
@@ -246,14 +246,14 @@ def test_filters_hide_types_reporters_and_light_edges(browser: Any, tmp_path: Pa
     page, log, _ = _open(browser, tmp_path, g)
     total = g.number_of_nodes()
     page.locator('#legend input[data-type="company"]').click()
-    assert page.evaluate("kgPage.nodes.get('青禾科技有限公司').hidden") is True
+    assert page.evaluate("kgPage.node('青禾科技有限公司').hidden") is True
     assert page.evaluate("kgPage.nodesShown()") == total - 1
     page.locator('#legend input[data-type="company"]').click()
     assert page.evaluate("kgPage.nodesShown()") == total
 
     assert page.locator("#reporter-toggle").is_visible()
     page.locator("#show-reporters").click()
-    assert page.evaluate("kgPage.nodes.get('苗记者').hidden") is True
+    assert page.evaluate("kgPage.node('苗记者').hidden") is True
     assert page.evaluate("kgPage.nodesShown()") == total - 1
 
     heavy = sum(1 for *_, w in g.edges(data="weight") if w >= 3)
@@ -278,7 +278,7 @@ def test_node_panel_and_neighbour_navigation(browser: Any, tmp_path: Path) -> No
     names = panel.locator("ol li button").all_inner_texts()
     assert names == ["北湾新区", "蓝晓峰", "青禾科技有限公司", "苗记者"]
     panel.locator("ol li button", has_text="蓝晓峰").click()
-    assert page.evaluate("kgPage.network.getSelectedNodes()") == ["蓝晓峰"]
+    assert page.evaluate("kgPage.selectedNames()") == ["蓝晓峰"]
     assert panel.locator("h2").inner_text() == "蓝晓峰"
     assert log.errors == []
     page.close()
@@ -287,7 +287,7 @@ def test_node_panel_and_neighbour_navigation(browser: Any, tmp_path: Path) -> No
 def _edge_point(page: Any, a: str, b: str) -> tuple[float, float] | None:
     """Page coordinates of a point on edge a-b that no node covers, if any."""
     edge = page.evaluate("([a, b]) => kgPage.edgeId(a, b)", [a, b])
-    pos = page.evaluate("([a, b]) => kgPage.network.getPositions([a, b])", [a, b])
+    pos = {n: page.evaluate("(name) => kgPage.position(name)", n) for n in (a, b)}
     for t in (0.5, 0.4, 0.6, 0.3, 0.7):
         cx = pos[a]["x"] + t * (pos[b]["x"] - pos[a]["x"])
         cy = pos[a]["y"] + t * (pos[b]["y"] - pos[a]["y"])
@@ -325,7 +325,7 @@ def test_untrusted_text_never_becomes_markup(browser: Any, tmp_path: Path) -> No
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(path.resolve().as_uri())
     wait_ready(page)
-    nodes = page.evaluate("kgPage.nodes.getIds()")
+    nodes = page.evaluate("kgPage.shownNames()")
     assert sorted(nodes) == sorted(g.nodes)
     # Tooltips first, while no side panel has narrowed the graph: a panel
     # resizes the canvas on vis-network's own schedule, and a hover aimed at
@@ -344,9 +344,11 @@ def test_untrusted_text_never_becomes_markup(browser: Any, tmp_path: Path) -> No
         point = _edge_point(page, a, b)
         if point is None:
             continue  # covered by nodes; its text is still checked via the panel
-        edge = page.evaluate("([a, b]) => kgPage.edges.get(kgPage.edgeId(a, b))", [a, b])
+        ends = page.evaluate(
+            "([a, b]) => { const e = kgPage.edges.get(kgPage.edgeId(a, b));"
+            " return [kgPage.nameOf(e.from), kgPage.nameOf(e.to)]; }", [a, b])
         page.mouse.move(*point)
-        expect(tip.locator("strong")).to_have_text(f"{edge['from']} — {edge['to']}",
+        expect(tip.locator("strong")).to_have_text(f"{ends[0]} — {ends[1]}",
                                                    timeout=15_000)
         hovered_edges += 1
     assert hovered_edges > 0
@@ -374,7 +376,7 @@ def test_big_graph_shows_top_nodes_and_more_on_demand(browser: Any, tmp_path: Pa
     assert page.evaluate("kgPage.nodesShown()") == 100
     wdeg = weighted_degree(g)
     top = sorted(g.nodes, key=lambda n: (-wdeg[n], n))[:100]
-    assert sorted(page.evaluate("kgPage.nodes.getIds()")) == sorted(top)
+    assert sorted(page.evaluate("kgPage.shownNames()")) == sorted(top)
     assert "showing 100 of 260 nodes" in page.locator("#status").inner_text()
     more = page.locator("#show-more")
     assert more.is_visible()
@@ -382,7 +384,7 @@ def test_big_graph_shows_top_nodes_and_more_on_demand(browser: Any, tmp_path: Pa
     wait_ready(page)
     assert page.evaluate("kgPage.nodesShown()") == 200
     # Only edges between shown nodes are in the network.
-    shown = set(page.evaluate("kgPage.nodes.getIds()"))
+    shown = set(page.evaluate("kgPage.shownNames()"))
     inside = sum(1 for u, v in g.edges if u in shown and v in shown)
     assert page.evaluate("kgPage.edges.length") == inside
     more.click()
@@ -402,7 +404,7 @@ def test_search_reveals_a_node_beyond_the_cut(browser: Any, tmp_path: Path) -> N
     assert page.evaluate("kgPage.nodesShown()") == 20
     assert page.evaluate("(q) => kgPage.search(q)", last) == last
     assert page.evaluate("kgPage.nodesShown()") == 21
-    assert page.evaluate("kgPage.network.getSelectedNodes()") == [last]
+    assert page.evaluate("kgPage.selectedNames()") == [last]
     assert log.errors == []
     page.close()
 

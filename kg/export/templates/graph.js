@@ -32,13 +32,19 @@
         ? Math.round((1 + 5 * Math.max(weight, 0)) * 100) / 100
         : Math.round(Math.min(1 + 1.5 * Math.log2(Math.max(articles, 1)), 8) * 100) / 100,
   }));
+  // Names are keys of Maps only.  vis-network keeps its nodes in plain
+  // objects keyed by id, where a node named __proto__ or constructor would
+  // clash with Object's own properties: vis gets each node's rank as its id.
   const byId = new Map();
+  const visId = new Map(); // name -> vis id (rank in nodesArr)
   const adj = new Map();
   const types = new Map();
-  nodesArr.forEach((n) => {
+  nodesArr.forEach((n, i) => {
     byId.set(n.id, n);
+    visId.set(n.id, i);
     adj.set(n.id, []);
   });
+  const nameOf = (vid) => (typeof vid === "number" && vid >= 0 && vid < nodesArr.length ? nodesArr[vid].id : null);
   edgesArr.forEach((e) => {
     adj.get(e.from).push({ other: e.to, edge: e });
     adj.get(e.to).push({ other: e.from, edge: e });
@@ -113,7 +119,7 @@
   function nodeItem(n, pos) {
     const hidden = isNodeHidden(n);
     state.nodeHidden.set(n.id, hidden);
-    const item = { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size, title: nodeTip(n), hidden: hidden };
+    const item = { id: visId.get(n.id), label: n.label, shape: n.shape, color: n.color, size: n.size, title: nodeTip(n), hidden: hidden };
     if (state.dimmed) {
       item.color = DIM_NODE;
       item.font = { color: DIM_FONT };
@@ -128,7 +134,7 @@
   function edgeItem(e) {
     const hidden = isEdgeHidden(e);
     state.edgeHidden.set(e.id, hidden);
-    const item = { id: e.id, from: e.from, to: e.to, width: e.width, title: edgeTip(e), hidden: hidden };
+    const item = { id: e.id, from: visId.get(e.from), to: visId.get(e.to), width: e.width, title: edgeTip(e), hidden: hidden };
     if (state.dimmed) item.color = DIM_EDGE;
     return item;
   }
@@ -178,6 +184,13 @@
       const hit = (adj.get(a) || []).find((x) => x.other === b);
       return hit ? hit.edge.id : null;
     },
+    // vis ids are ranks, not names: these translate for tests and tools.
+    visId: (name) => (visId.has(name) ? visId.get(name) : null),
+    nameOf: nameOf,
+    node: (name) => (visId.has(name) ? nodes.get(visId.get(name)) : null),
+    shownNames: () => nodes.getIds().map(nameOf),
+    selectedNames: () => network.getSelectedNodes().map(nameOf),
+    position: (name) => (visId.has(name) ? network.getPositions([visId.get(name)])[visId.get(name)] : null),
   };
   window.kgPage = api;
 
@@ -211,7 +224,7 @@
       const hidden = isNodeHidden(byId.get(id));
       if (state.nodeHidden.get(id) !== hidden) {
         state.nodeHidden.set(id, hidden);
-        nodeUpd.push({ id: id, hidden: hidden });
+        nodeUpd.push({ id: visId.get(id), hidden: hidden });
       }
     });
     const edgeUpd = [];
@@ -320,15 +333,17 @@
   // New nodes start next to their strongest already-placed neighbour, so a
   // short stabilisation (old nodes pinned) is enough to fit them in.
   function placeNear(ids) {
-    const pos = network.getPositions();
+    const placed = network.getPositions(); // keyed by vis id
+    const pos = new Map();
     let radius = 100;
-    Object.keys(pos).forEach((k) => {
-      radius = Math.max(radius, Math.abs(pos[k].x), Math.abs(pos[k].y));
+    Object.keys(placed).forEach((k) => {
+      pos.set(nameOf(Number(k)), placed[k]);
+      radius = Math.max(radius, Math.abs(placed[k].x), Math.abs(placed[k].y));
     });
     const out = new Map();
     ids.forEach((id, i) => {
       const angle = (state.shown.size + i) * 2.399963; // golden angle: spread, deterministic
-      const anchor = adj.get(id).map((x) => pos[x.other] || out.get(x.other)).find(Boolean);
+      const anchor = adj.get(id).map((x) => pos.get(x.other) || out.get(x.other)).find(Boolean);
       if (anchor) {
         const r = 40 + (i % 5) * 12;
         out.set(id, { x: anchor.x + r * Math.cos(angle), y: anchor.y + r * Math.sin(angle) });
@@ -364,10 +379,10 @@
     state.limit = state.shown.size;
     updateStatus();
     setReady(false);
-    nodes.update(old.map((id) => ({ id: id, fixed: true })));
+    nodes.update(old.map((id) => ({ id: visId.get(id), fixed: true })));
     // Same precision trade-off as the initial layout, for the new size.
     network.setOptions({ physics: { enabled: false, forceAtlas2Based: { theta: state.shown.size > meta.preciseMax ? 1.0 : 0.5 } } });
-    state.afterLayout = () => nodes.update(old.map((id) => ({ id: id, fixed: false })));
+    state.afterLayout = () => nodes.update(old.map((id) => ({ id: visId.get(id), fixed: false })));
     network.stabilize(meta.moreIterations);
     return ids.length;
   }
@@ -391,7 +406,7 @@
     state.shown.forEach((nid) => {
       const n = byId.get(nid);
       nodeUpd.push(
-        keep.has(nid) ? { id: nid, color: n.color, font: { color: FONT } } : { id: nid, color: DIM_NODE, font: { color: DIM_FONT } }
+        keep.has(nid) ? { id: visId.get(nid), color: n.color, font: { color: FONT } } : { id: visId.get(nid), color: DIM_NODE, font: { color: DIM_FONT } }
       );
     });
     const edgeUpd = [];
@@ -408,7 +423,7 @@
   function clearHighlight() {
     if (!state.dimmed) return;
     const nodeUpd = [];
-    state.shown.forEach((nid) => nodeUpd.push({ id: nid, color: byId.get(nid).color, font: { color: FONT } }));
+    state.shown.forEach((nid) => nodeUpd.push({ id: visId.get(nid), color: byId.get(nid).color, font: { color: FONT } }));
     const edgeUpd = [];
     state.edgeIn.forEach((eid) => edgeUpd.push({ id: eid, color: EDGE_COLOR }));
     nodes.update(nodeUpd);
@@ -450,10 +465,10 @@
   function focusNode(id, move) {
     if (!byId.has(id)) return;
     reveal(id);
-    network.selectNodes([id]);
+    network.selectNodes([visId.get(id)]);
     highlight(id);
     if (move !== false) {
-      network.focus(id, { scale: Math.max(network.getScale(), 1), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+      network.focus(visId.get(id), { scale: Math.max(network.getScale(), 1), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
     }
     showNodePanel(id);
   }
@@ -593,7 +608,7 @@
 
   network.on("click", (params) => {
     if (params.nodes.length) {
-      focusNode(params.nodes[0], false);
+      focusNode(nameOf(params.nodes[0]), false);
     } else if (params.edges.length) {
       clearHighlight();
       showEdgePanel(params.edges[0]);
