@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -86,23 +86,80 @@ def infer_article_homes(
     return homes
 
 
+# Characters no name should hold: controls (they break GraphML and
+# terminals), invisible format characters (U+200B, bidi overrides: two names
+# that look the same would be two nodes), lone surrogates and noncharacters.
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                          "\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff\ufdd0-\ufdef"
+                          "\ufff9-\ufffb\ufffe\uffff]")
+
+
+def clean_name(text: str) -> str:
+    """``text`` without control, invisible-format and surrogate characters
+    (any name kg writes goes through this)."""
+    return _NOT_IN_NAME.sub("", text)
+
+
+def _printable(name: str) -> str:
+    """A name as a one-line message shows it."""
+    return name if name.isprintable() else ascii(name)[1:-1]
+
+
 def read_aliases(path: str | Path) -> dict[str, str]:
-    """``alias,canonical`` rows (header optional)."""
+    """``alias,canonical`` rows (header, ``#`` comments and blank lines
+    allowed) -> each alias's final name: chains are followed (A,B and B,C
+    give A and B -> C).  An empty name, one alias given two names, or a
+    cycle (A,B and B,A) is a :class:`KgError` naming the line(s)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise KgError(f"{p}: cannot read alias file ({exc})") from exc
     out: dict[str, str] = {}
+    line_of: dict[str, int] = {}
     for i, row in enumerate(csv.reader(text.splitlines()), 1):
-        if not row or not "".join(row).strip() or row[0].startswith("#"):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         if len(row) < 2:
             raise KgError(f"{p}: line {i}: expected 'alias,canonical'")
-        alias, canon = row[0].strip(), row[1].strip()
+        alias, canon = clean_name(row[0]).strip(), clean_name(row[1]).strip()
         if i == 1 and alias.lower() == "alias":
             continue
+        if not alias or not canon:
+            what = "alias" if not alias else "canonical name"
+            raise KgError(f"{p}: line {i}: empty {what} (expected 'alias,canonical')")
+        if out.get(alias, canon) != canon:
+            raise KgError(f"{p}: line {i}: {_printable(alias)} is already an alias of "
+                          f"{_printable(out[alias])} (line {line_of[alias]})")
         out[alias] = canon
+        line_of.setdefault(alias, i)
+    return follow_aliases(out, lambda cycle: f"{p}: " + _cycle_message(cycle, line_of))
+
+
+def _cycle_message(cycle: Sequence[str], line_of: Mapping[str, int]) -> str:
+    lines = ", ".join(str(line_of[a]) for a in cycle[:-1])
+    return f"lines {lines}: alias cycle {' -> '.join(map(_printable, cycle))}"
+
+
+def follow_aliases(aliases: Mapping[str, str],
+                   on_cycle: Callable[[list[str]], str] | None = None) -> dict[str, str]:
+    """Each alias -> the end of its chain (A->B, B->C: A -> C).  A cycle is
+    a :class:`KgError` (``on_cycle`` words it from the names, first repeated);
+    ``A->A`` is no cycle, just a name kept as it is."""
+    out: dict[str, str] = {}
+    for start in aliases:
+        path = [start]
+        name = aliases[start]
+        while name in aliases and name not in out and aliases[name] != name:
+            if name in path:
+                cycle = path[path.index(name):] + [name]
+                raise KgError(on_cycle(cycle) if on_cycle else
+                              f"alias cycle {' -> '.join(map(_printable, cycle))}")
+            path.append(name)
+            name = aliases[name]
+        end = out.get(name, name)
+        for alias in path:
+            out[alias] = end
     return out
 
 
@@ -242,9 +299,17 @@ NAME_RULES: tuple[Rule, ...] = (
 )
 
 
+def _name(text: str) -> str:
+    """A mention's text as a name: no control or invisible characters, no
+    whitespace.  Text that is nothing else keeps a visible escaped form, so
+    no node is named ""."""
+    name = re.sub(r"\s+", "", clean_name(text))
+    return name or ascii(text)[1:-1]
+
+
 def _base_name(text: str, family: str, ctx: ResolveContext, rules: Sequence[Rule],
                trace: Counter | None = None) -> str:
-    name = re.sub(r"\s+", "", text)
+    name = _name(text)
     if family != "person":
         name = re.sub(r"^我(?=[市省县区])", "", name)  # 我市X: "our city's" X
     for r in rules:
@@ -294,7 +359,10 @@ def resolve(
 ) -> tuple[list[Entity], str | None]:
     """Fill ``Mention.entity`` in place; return entities and the home city."""
     lex = lexicon or load_lexicon()
-    aliases = dict(aliases or {})
+    # The alias file's names are clean already; a mapping given in Python
+    # gets the same treatment (chains followed, cycles refused).
+    aliases = follow_aliases({clean_name(k): clean_name(v)
+                              for k, v in (aliases or {}).items() if clean_name(v)})
     home = home_city or infer_home_city(mentions)
     place_names = {m.text for m in mentions if m.type == "place"}
 
@@ -330,7 +398,9 @@ def resolve(
         return aliases.get(name, name)
 
     for m, b in zip(mentions, base):
-        m.entity = aliases.get(m.text, final(b, _family(m.type)))
+        # The alias file names the text as printed (clean), or without its spaces.
+        m.entity = next((aliases[k] for k in (clean_name(m.text), _name(m.text)) if k in aliases),
+                        None) or final(b, _family(m.type))
     return _entities(mentions, lex), home
 
 
@@ -411,7 +481,8 @@ def _entities(mentions: Sequence[Mention], lex: Lexicon) -> list[Entity]:
                 if (t, m.article_id) not in seen_t:
                     seen_t.add((t, m.article_id))
                     titles.append(Title(t, m.article_id))
-        aliases_seen = sorted({m.text for m in ms} - {name})
+        # Printed forms, cleaned like names (李\u200b明 is no alias of 李明).
+        aliases_seen = sorted({clean_name(m.text) for m in ms} - {name, ""})
         entities.append(
             Entity(
                 name=name,
@@ -447,8 +518,9 @@ def add_reporters(articles: Sequence[Article], entities: Sequence[Entity]) -> li
             by_name.setdefault(alias, e)
     bylined: dict[str, list[str]] = defaultdict(list)
     for a in articles:
-        for r in dict.fromkeys(a.reporters):
-            bylined[r].append(a.id)
+        for r in dict.fromkeys(clean_name(r).strip() for r in a.reporters):
+            if r:
+                bylined[r].append(a.id)
     for name in sorted(bylined):
         ids = bylined[name]
         e = by_name.get(name)

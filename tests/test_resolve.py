@@ -1,5 +1,15 @@
+import pytest
+
 from kg.model import Article, Mention, Sentence
-from kg.resolve import infer_home_city, is_short_form, read_aliases, resolve
+from kg.recognize.base import KgError
+from kg.resolve import (
+    clean_name,
+    follow_aliases,
+    infer_home_city,
+    is_short_form,
+    read_aliases,
+    resolve,
+)
 
 
 def _art(aid, text):
@@ -198,3 +208,112 @@ def test_add_reporters_merges_people_and_adds_the_rest() -> None:
     assert by[("何静 (reporter)", "reporter")].articles == 1
     assert ("何静", "place") in by and len(out) == 3
     assert people[0].titles == []  # the input is untouched
+
+
+# -- the alias file: holes (issue 11, item 7) -------------------------------------
+def _aliases(tmp_path, text):
+    p = tmp_path / "aliases.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("text, line, what", [
+    ("alias,canonical\n李市长,李明\n李明,\n", 3, "empty canonical name"),
+    ("李明, \n", 1, "empty canonical name"),
+    ("李市长,李明\n,李明\n", 2, "empty alias"),
+    ("李市长,\x01\u200b\n", 1, "empty canonical name"),  # nothing left once cleaned
+])
+def test_an_empty_name_is_refused_with_its_line(tmp_path, text, line, what):
+    p = _aliases(tmp_path, text)
+    with pytest.raises(KgError) as err:
+        read_aliases(p)
+    msg = str(err.value)
+    assert msg.startswith(f"{p}: line {line}: {what}") and "\n" not in msg
+
+
+@pytest.mark.parametrize("text, lines, cycle", [
+    ("甲公司,乙公司\n乙公司,甲公司\n", "lines 1, 2", "甲公司 -> 乙公司 -> 甲公司"),
+    ("alias,canonical\n甲,乙\n乙,丙\n# 注释\n丙,甲\n", "lines 2, 3, 5", "甲 -> 乙 -> 丙 -> 甲"),
+    # A tail leading into the cycle is not part of it.
+    ("戊,甲\n甲,乙\n乙,甲\n", "lines 2, 3", "甲 -> 乙 -> 甲"),
+])
+def test_a_cycle_is_refused_naming_its_lines(tmp_path, text, lines, cycle):
+    p = _aliases(tmp_path, text)
+    with pytest.raises(KgError) as err:
+        read_aliases(p)
+    assert str(err.value) == f"{p}: {lines}: alias cycle {cycle}"
+
+
+def test_one_alias_with_two_names_is_refused(tmp_path):
+    p = _aliases(tmp_path, "李市长,李明\n李市长,李强\n")
+    with pytest.raises(KgError, match=r"line 2: 李市长 is already an alias of 李明 \(line 1\)"):
+        read_aliases(p)
+
+
+def test_chains_are_followed_to_their_end(tmp_path):
+    p = _aliases(tmp_path, "青禾科技,青禾公司\n青禾公司,浙江青禾科技有限公司\n小青禾,青禾科技\n")
+    assert read_aliases(p) == {"青禾科技": "浙江青禾科技有限公司",
+                               "青禾公司": "浙江青禾科技有限公司",
+                               "小青禾": "浙江青禾科技有限公司"}
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "小青禾", "company"), _m("a#0", "青禾公司", "company")]
+    entities, _ = resolve(arts, ms, aliases=read_aliases(p))
+    assert [e.name for e in entities] == ["浙江青禾科技有限公司"]
+    assert {m.entity for m in ms} == {"浙江青禾科技有限公司"}
+
+
+def test_accepted_alias_files_still_read(tmp_path):
+    """Negative cases: none of these may be refused or change meaning."""
+    text = ("\ufeffalias,canonical\n"          # BOM and header
+            "\n"                              # blank line
+            "# 人物\n"                        # comment
+            "  # 缩进的注释\n"
+            "李市长 , 李明 ,备注\n"            # spaces around, an extra column
+            "李明,李明\n"                     # a name kept as it is: no cycle
+            "\"青禾,科技\",青禾科技有限公司\n")  # a quoted comma
+    assert read_aliases(_aliases(tmp_path, text)) == {
+        "李市长": "李明", "李明": "李明", "青禾,科技": "青禾科技有限公司"}
+    # The same alias twice with the same name is no conflict.
+    assert read_aliases(_aliases(tmp_path, "李市长,李明\n李市长,李明\n")) == {"李市长": "李明"}
+
+
+def test_a_mapping_given_in_python_is_followed_too():
+    assert follow_aliases({"甲": "乙", "乙": "丙", "丁": "丁"}) == {"甲": "丙", "乙": "丙", "丁": "丁"}
+    with pytest.raises(KgError, match="alias cycle 甲 -> 乙 -> 甲"):
+        follow_aliases({"甲": "乙", "乙": "甲"})
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "甲", "person")]
+    resolve(arts, ms, aliases={"甲": "乙", "乙": "丙"})
+    assert ms[0].entity == "丙"
+
+
+# -- names hold no control or invisible characters (issue 11, item 8) -------------
+def test_names_lose_control_and_invisible_characters():
+    assert clean_name("李\x01明\x0b\u200b\u202e\ufeff") == "李明"
+    assert clean_name("青禾科技 有限公司") == "青禾科技 有限公司"  # a space is no control
+    arts = [_art("a#0", "x")]
+    ms = [_m("a#0", "李\x01明", "person"), _m("a#0", "李明", "person"),
+          _m("a#0", "王\u200b强", "person"), _m("a#0", "\x07", "person")]
+    entities, _ = resolve(arts, ms)
+    assert [m.entity for m in ms] == ["李明", "李明", "王强", "\\x07"]  # never ""
+    assert ms[0].text == "李\x01明"  # the mention keeps what the text says
+    by = {e.name: e for e in entities}
+    assert set(by) == {"李明", "王强", "\\x07"}
+    assert by["李明"].aliases == [] and by["李明"].mentions == 2
+    assert all(n.isprintable() for e in entities for n in [e.name, *e.aliases])
+
+
+def test_alias_file_names_are_cleaned_and_match_printed_text(tmp_path):
+    p = _aliases(tmp_path, "李\x01市长,李\u200b明\n")
+    assert read_aliases(p) == {"李市长": "李明"}
+    ms = [_m("a#0", "李\x02市长", "official")]
+    resolve([_art("a#0", "x")], ms, aliases=read_aliases(p))
+    assert ms[0].entity == "李明"
+
+
+def test_reporter_names_are_cleaned() -> None:
+    from kg.model import Article
+    from kg.resolve import add_reporters
+
+    a = Article(id="p#0", file="p.txt", title="t", text="x", reporters=["林\x1b晓", "\x01"])
+    assert [e.name for e in add_reporters([a], [])] == ["林晓"]
