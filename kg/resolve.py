@@ -100,9 +100,13 @@ def clean_name(text: str) -> str:
     return _NOT_IN_NAME.sub("", text)
 
 
-def _printable(name: str) -> str:
-    """A name as a one-line message shows it."""
-    return name if name.isprintable() else ascii(name)[1:-1]
+def _escape(text: str, keep: Callable[[str], bool] = str.isprintable) -> str:
+    """``text`` with each character ``keep`` refuses as its escape (\\x01):
+    names in one-line messages."""
+    def code(c: str) -> str:
+        o = ord(c)
+        return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
+    return "".join(c if keep(c) else code(c) for c in text)
 
 
 def read_aliases(path: str | Path) -> dict[str, str]:
@@ -129,8 +133,8 @@ def read_aliases(path: str | Path) -> dict[str, str]:
             what = "alias" if not alias else "canonical name"
             raise KgError(f"{p}: line {i}: empty {what} (expected 'alias,canonical')")
         if out.get(alias, canon) != canon:
-            raise KgError(f"{p}: line {i}: {_printable(alias)} is already an alias of "
-                          f"{_printable(out[alias])} (line {line_of[alias]})")
+            raise KgError(f"{p}: line {i}: {_escape(alias)} is already an alias of "
+                          f"{_escape(out[alias])} (line {line_of[alias]})")
         out[alias] = canon
         line_of.setdefault(alias, i)
     return follow_aliases(out, lambda cycle: f"{p}: " + _cycle_message(cycle, line_of))
@@ -138,7 +142,7 @@ def read_aliases(path: str | Path) -> dict[str, str]:
 
 def _cycle_message(cycle: Sequence[str], line_of: Mapping[str, int]) -> str:
     lines = ", ".join(str(line_of[a]) for a in cycle[:-1])
-    return f"lines {lines}: alias cycle {' -> '.join(map(_printable, cycle))}"
+    return f"lines {lines}: alias cycle {' -> '.join(map(_escape, cycle))}"
 
 
 def follow_aliases(aliases: Mapping[str, str],
@@ -154,7 +158,7 @@ def follow_aliases(aliases: Mapping[str, str],
             if name in path:
                 cycle = path[path.index(name):] + [name]
                 raise KgError(on_cycle(cycle) if on_cycle else
-                              f"alias cycle {' -> '.join(map(_printable, cycle))}")
+                              f"alias cycle {' -> '.join(map(_escape, cycle))}")
             path.append(name)
             name = aliases[name]
         end = out.get(name, name)
@@ -304,7 +308,7 @@ def _name(text: str) -> str:
     whitespace.  Text that is nothing else keeps a visible escaped form, so
     no node is named ""."""
     name = re.sub(r"\s+", "", clean_name(text))
-    return name or ascii(text)[1:-1]
+    return name or _escape(text, lambda c: c.isprintable() and not c.isspace())
 
 
 def _base_name(text: str, family: str, ctx: ResolveContext, rules: Sequence[Rule],

@@ -37,3 +37,49 @@ def test_control_characters_do_not_break_the_file(tmp_path: Path) -> None:
     g.add_edge("李\x01明\x1b", "王强", weight=1, npmi=1.0, sentences=1)
     back = nx.read_graphml(write_graphml(g, tmp_path / "g.graphml"))
     assert set(back.nodes) == {"李明", "王强"} and back.has_edge("李明", "王强")
+
+
+def test_every_string_is_xml_legal_and_parses(tmp_path: Path) -> None:
+    """Names, titles, aliases, graph and edge attributes with controls (issue 11, item 8)."""
+    import xml.etree.ElementTree as ET
+
+    g = nx.Graph(home_city="青\x0b山市", note="\x01")
+    g.add_node("李\x01明\x0b", type="official", titles=["副\x0b市长"], aliases=["李\x0c"],
+               title_sources=[{"text": "副\x01市长", "article_id": "a\x0b#0"}],
+               mentions=1, articles=1)
+    g.add_node("王强", type="person\x01", titles=[], aliases=["\ud800王"], mentions=1)
+    g.add_edge("李\x01明\x0b", "王强", weight=1, npmi=0.5, sentences="2\x01")
+    path = write_graphml(g, tmp_path / "g.graphml")
+    raw = path.read_text(encoding="utf-8")
+    assert not any(c in raw for c in "\x01\x0b\x0c\ud800")
+    ET.parse(path)  # strict XML
+    back = nx.read_graphml(path)
+    assert set(back.nodes) == {"李明", "王强"} and back.has_edge("李明", "王强")
+    assert back.nodes["王强"]["type"] == "person"
+    assert back.graph["home_city"] == "青山市"
+    assert back["李明"]["王强"]["sentences"] == "2"
+    kept = read_graphml(path)
+    assert kept.nodes["李明"]["titles"] == ["副\x0b市长"]  # JSON-escaped, so kept
+    assert kept.nodes["王强"]["aliases"] == ["王"]
+
+
+def test_names_that_clean_alike_stay_two_nodes(tmp_path: Path) -> None:
+    g = nx.Graph()
+    for n in ("李明", "李\x01明", "李\x02明"):
+        g.add_node(n, type="person", mentions=1)
+    g.add_edge("李明", "李\x01明", weight=1)
+    back = nx.read_graphml(write_graphml(g, tmp_path / "g.graphml"))
+    assert back.number_of_nodes() == 3 and back.number_of_edges() == 1
+    assert set(back.nodes) == {"李明", "李\\x01明", "李\\x02明"}
+    assert back.has_edge("李明", "李\\x01明")
+
+
+def test_a_plain_graph_keeps_its_names(tmp_path: Path) -> None:
+    """Negative case: nothing legal is renamed or escaped."""
+    g = nx.Graph()
+    names = ["李明", "李 明", "青禾#2", "李\\x01明", "a\tb", "x\ny", "回车\r"]
+    for n in names:
+        g.add_node(n, type="person", note=n)
+    back = nx.read_graphml(write_graphml(g, tmp_path / "g.graphml"))
+    assert sorted(back.nodes) == sorted(names)
+    assert all(back.nodes[n]["note"] == n for n in names)

@@ -6,7 +6,8 @@ element, rather than built as one XML tree: archives give graphs of millions
 of edges.  Edges carry ``weight``, ``npmi`` and ``sentences``; their evidence
 references are in graph.json and edges.parquet (a GraphML tool has no use for
 them, and they would double the file).  XML cannot hold most control
-characters: they are dropped from names and values.
+characters: they are dropped from names and values (a name that would then
+merge with another node's keeps an escaped form instead).
 """
 
 from __future__ import annotations
@@ -31,6 +32,31 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def _clean(value: str) -> str:
     return _NOT_XML.sub("", value)
+
+
+def _text(value: str) -> str:
+    """Element text: XML-legal, escaped, and a CR kept as one (a parser
+    would turn a raw one into LF)."""
+    return escape(_clean(value), {"\r": "&#13;"})
+
+
+def _node_ids(nodes: Iterable[Any]) -> dict[Any, str]:
+    """Node -> its GraphML id: the name cleaned, unless that merges it with
+    another node (李\x01明 next to 李明): then its escaped form, then a count."""
+    ids: dict[Any, str] = {}
+    taken: set[str] = set()
+    for n in nodes:
+        raw = str(n)
+        escaped = _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), raw)
+        for candidate in (_clean(raw), escaped):
+            if candidate not in taken:
+                break
+        k = 2
+        while candidate in taken:
+            candidate, k = f"{_clean(raw)}#{k}", k + 1
+        taken.add(candidate)
+        ids[n] = candidate
+    return ids
 
 
 def _kind(kinds: set[type]) -> str:
@@ -68,6 +94,7 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
     graph_keys = {k: _kind({type(v)}) for k, v in sorted(graph.graph.items())
                   if isinstance(v, (str, int, float))}
     ids: dict[tuple[str, str], str] = {}
+    node_id = _node_ids(graph.nodes)
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write('<?xml version="1.0" encoding="utf-8"?>\n'
                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -83,17 +110,17 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
         fh.write('<graph edgedefault="undirected">\n')
         for name in graph_keys:
             fh.write(f'<data key="{ids[("graph", name)]}">'
-                     f'{escape(_clean(_value(graph.graph[name], name)))}</data>\n')
+                     f'{_text(_value(graph.graph[name], name))}</data>\n')
         for n, d in graph.nodes(data=True):
-            fh.write(f"<node id={quoteattr(_clean(str(n)))}>")
+            fh.write(f"<node id={quoteattr(node_id[n])}>")
             for k, v in d.items():
-                fh.write(f'<data key="{ids[("node", k)]}">{escape(_clean(_value(v, k)))}</data>')
+                fh.write(f'<data key="{ids[("node", k)]}">{_text(_value(v, k))}</data>')
             fh.write("</node>\n")
         for u, v, d in graph.edges(data=True):
-            fh.write(f"<edge source={quoteattr(_clean(str(u)))} target={quoteattr(_clean(str(v)))}>")
+            fh.write(f"<edge source={quoteattr(node_id[u])} target={quoteattr(node_id[v])}>")
             for k in EDGE_ATTRS:
                 if k in d:
-                    fh.write(f'<data key="{ids[("edge", k)]}">{escape(_value(d[k], k))}</data>')
+                    fh.write(f'<data key="{ids[("edge", k)]}">{_text(_value(d[k], k))}</data>')
             fh.write("</edge>\n")
         fh.write("</graph>\n</graphml>\n")
     return Path(path)
