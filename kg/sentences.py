@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Sentence
+from kg.model import Sentences
 
 # A sentence ends at 。！？!? or ；, plus any closing quotes/brackets after it.
 _END = re.compile(r"[。！？!?；;…]+[”’」』）)】]*")
@@ -28,19 +28,15 @@ def _cut_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
 
 def split_sentences(
     article_id: str, text: str, paragraphs: list[tuple[int, int]]
-) -> list[Sentence]:
-    sentences: list[Sentence] = []
+) -> Sentences:
+    """The sentences of ``text`` (packed; see :class:`~kg.model.Sentences`),
+    never crossing a paragraph, blank ones dropped."""
+    spans: list[tuple[int, int, int]] = []
     for p_idx, (p_start, p_end) in enumerate(paragraphs):
         pos = p_start
         for m in _END.finditer(text, p_start, p_end):
-            for a, b in _cut_long(pos, m.end(), text):
-                sentences.append(_make(article_id, len(sentences), p_idx, a, b, text))
+            spans.extend((a, b, p_idx) for a, b in _cut_long(pos, m.end(), text))
             pos = m.end()
         if pos < p_end and text[pos:p_end].strip():
-            for a, b in _cut_long(pos, p_end, text):
-                sentences.append(_make(article_id, len(sentences), p_idx, a, b, text))
-    return [s for s in sentences if s.text.strip()]
-
-
-def _make(aid: str, idx: int, par: int, a: int, b: int, text: str) -> Sentence:
-    return Sentence(aid, idx, par, a, b, text[a:b])
+            spans.extend((a, b, p_idx) for a, b in _cut_long(pos, p_end, text))
+    return Sentences(article_id, text, ((a, b, p) for a, b, p in spans if text[a:b].strip()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.export.atomic import atomic_open
-from kg.model import Article, Entity, Mention, Sentence, Title
+from kg.model import Article, Entity, Mention, Sentences, Title
 
 
 def _pa():  # noqa: ANN202 - pyarrow is imported on use
@@ -49,6 +49,26 @@ def _write_batches(schema, batches, path: str | Path) -> Path:  # noqa: ANN001
 def _chunks(seq, size: int = BATCH):  # noqa: ANN001, ANN202
     for b in range(0, len(seq), size):
         yield seq[b : b + size]
+
+
+def _batched(items, size: int = BATCH):  # noqa: ANN001, ANN202
+    part: list = []
+    for item in items:
+        part.append(item)
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _sorted_edges(graph: nx.Graph):  # noqa: ANN202
+    """Every edge once as (source, target), source <= target, in name order,
+    so the same graph gives the same file; one node's neighbours at a time
+    (a sorted list of every edge is 100 MB at a million edges)."""
+    for u in sorted(graph):
+        for v in sorted(v for v in graph[u] if v >= u):
+            yield u, v
 
 
 def write_entities_parquet(entities: Sequence[Entity], path: str | Path) -> Path:
@@ -113,11 +133,9 @@ def write_edges_parquet(graph: nx.Graph, path: str | Path) -> Path:
     schema = pa.schema([("source", pa.string()), ("target", pa.string()),
                         ("weight", pa.int32()), ("npmi", pa.float32()),
                         ("sentences", pa.int32()), ("evidence", pa.list_(ref))])
-    # Sorted (source < target, then by name) so the same graph gives the same file.
-    keys = sorted((u, v) if u <= v else (v, u) for u, v in graph.edges())
 
     def batches():  # noqa: ANN202
-        for part in _chunks(keys):
+        for part in _batched(_sorted_edges(graph)):
             data = [graph[u][v] for u, v in part]
             yield {
                 "source": [u for u, _v in part],
@@ -169,8 +187,7 @@ def read_articles_parquet(path: str | Path) -> list[Article]:
         a = Article(id=r["id"], file=r["file"], title=r["title"], text=r["text"],
                     reporters=list(r["reporters"] or []), date=r["date"],
                     paragraphs=[tuple(p) for p in r["paragraphs"] or []])  # type: ignore[misc]
-        a.sentences = [Sentence(a.id, i, s["paragraph"], s["start"], s["end"],
-                                a.text[s["start"]:s["end"]])
-                       for i, s in enumerate(r["sentences"] or [])]
+        a.sentences = Sentences(a.id, a.text, ((s["start"], s["end"], s["paragraph"])
+                                               for s in r["sentences"] or []))
         out.append(a)
     return out

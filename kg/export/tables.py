@@ -77,7 +77,7 @@ def write_articles_jsonl(articles: Sequence[Article], path: str | Path) -> Path:
 
 
 def read_articles_jsonl(path: str | Path) -> list[Article]:
-    from kg.model import Sentence
+    from kg.model import Sentences
 
     out = []
     with open(path, encoding="utf-8") as fh:
@@ -88,7 +88,7 @@ def read_articles_jsonl(path: str | Path) -> list[Article]:
             a = Article(id=d["id"], file=d["file"], title=d["title"], text=d["text"],
                         reporters=d["reporters"], date=d.get("date"),
                         paragraphs=[tuple(p) for p in d.get("paragraphs", [])])
-            a.sentences = [Sentence(a.id, i, p, s, e, a.text[s:e])
-                           for i, (s, e, p) in enumerate(d.get("sentences", []))]
+            a.sentences = Sentences(a.id, a.text,
+                                    ((s, e, p) for s, e, p in d.get("sentences", [])))
             out.append(a)
     return out
