@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -341,6 +342,7 @@ def extract_mentions(
             log.warning("%s: article %s: %s; its mentions are skipped", a.file, a.id, rs)
             continue
         for si, start, end, text, typ, titles in rs or []:
+            # One string per distinct surface: a name is printed thousands of times.
             mentions.append(Mention(article_id=a.id, sentence=si, start=start, end=end,
-                                    text=text, type=typ, titles=list(titles)))
+                                    text=sys.intern(text), type=typ, titles=list(titles)))
     return mentions

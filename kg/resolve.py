@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -403,8 +404,8 @@ def resolve(
 
     for m, b in zip(mentions, base):
         # The alias file names the text as printed (clean), or without its spaces.
-        m.entity = next((aliases[k] for k in (clean_name(m.text), _name(m.text)) if k in aliases),
-                        None) or final(b, _family(m.type))
+        m.entity = sys.intern(next((aliases[k] for k in (clean_name(m.text), _name(m.text))
+                                    if k in aliases), None) or final(b, _family(m.type)))
     return _entities(mentions, lex), home
 
 
