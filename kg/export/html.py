@@ -80,6 +80,9 @@ _JSON_ESCAPES = (
     ("\u2028", "\\u2028"),
     ("\u2029", "\\u2029"),
 )
+# Lone surrogates cannot be written as UTF-8: JSON keeps them as escapes
+# (JSON.parse gives the same string back), HTML text as U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Network(Network):
@@ -132,8 +135,8 @@ def render_html(
         _environment()
         .get_template(TEMPLATE_NAME)
         .render(
-            title=title,
-            graph_name=str(name) if name else "",
+            title=_html_text(title),
+            graph_name=_html_text(str(name)) if name else "",
             data_json=data_json,
             vis_js=Markup(vis_js),
             vis_css=Markup(vis_css),
@@ -168,7 +171,11 @@ def script_json(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for raw, escaped in _JSON_ESCAPES:
         text = text.replace(raw, escaped)
-    return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _html_text(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _environment() -> Environment:
