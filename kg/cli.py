@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from kg.graph import LIST_CAP, WEIGHTINGS, WINDOWS
 from kg.manifest import NAME as MANIFEST
-from kg.manifest import build_key, file_hash, up_to_date, write_manifest
+from kg.manifest import build_key, file_hash, output_lock, skipped_inputs, up_to_date
 from kg.model import ENTITY_TYPES, REPORTER
 from kg.recognize import ENGINES
 from kg.recognize.base import KgError
@@ -154,22 +154,57 @@ def _build_key(args: argparse.Namespace) -> str:
     return build_key(args.inputs, options)
 
 
-def build_command(args: argparse.Namespace) -> int:
-    from kg.pipeline import build, write_outputs
+#: Exit codes (README "What kg guarantees").
+EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 2, 3
 
+
+def _check_cli_options(args: argparse.Namespace) -> None:
+    """The options the library does not see, with the flags' names."""
     if args.min_weight < 1:
         raise KgError("--min-weight must be at least 1")
     if args.workers is not None and args.workers < 1:
         raise KgError("--workers must be at least 1")
     if args.list_cap == 1 or args.list_cap < 0:
         raise KgError("--list-cap must be 0 (no cap) or at least 2")
+    if args.max_nodes < 1:
+        raise KgError("--max-nodes must be at least 1")
+
+
+def _skipped(count: int) -> int:
+    """The summary line and exit code when inputs were skipped."""
+    if not count:
+        return EXIT_OK
+    log.warning("skipped: %d input%s (named above)", count, "" if count == 1 else "s")
+    return EXIT_SKIPPED
+
+
+def build_command(args: argparse.Namespace) -> int:
+    from kg.pipeline import check_build_options
+
+    # Every option, the files options name and the output folder are checked
+    # before any input is read (an archive takes minutes to recognise).
+    _check_cli_options(args)
+    check_build_options(scheduler=args.scheduler, window=args.window,
+                        min_weight=args.min_weight, weighting=args.weighting,
+                        list_cap=args.list_cap or None, learned=args.learned,
+                        aliases=args.aliases)
     out = Path(args.output)
+    with output_lock(out):  # a second build into the folder fails here, at once
+        return _build_locked(args, out)
+
+
+def _build_locked(args: argparse.Namespace, out: Path) -> int:
+    from kg.pipeline import build, write_outputs
+
     key = _build_key(args)
     if not args.no_cache and up_to_date(out, key):
+        skipped = skipped_inputs(out)
+        for line in skipped:
+            log.warning("%s", line)
         if not args.quiet:
             print(f"{out}: up to date (same inputs, options and kg as its {MANIFEST}); "
                   "--no-cache rebuilds")
-        return 0
+        return _skipped(len(skipped))
     result = build(
         args.inputs, ner=args.ner, hanlp_model=args.hanlp_model, window=args.window,
         hanlp_tokens=args.hanlp_tokens,
@@ -181,8 +216,8 @@ def build_command(args: argparse.Namespace) -> int:
     )
     if not result.articles:
         raise KgError("no articles found in the inputs")
-    paths = write_outputs(result, out, max_nodes=args.max_nodes)
-    write_manifest(out, key, paths)  # last: the folder is now complete
+    # A complete new set, then the manifest last (kg.pipeline.write_outputs).
+    paths = write_outputs(result, out, max_nodes=args.max_nodes, key=key)
     if result.graph.number_of_edges() == 0 and len(result.entities) > 1:
         hint = (f" in at least {args.min_weight} articles (lower --min-weight)"
                 if args.min_weight > 1 else
@@ -201,7 +236,17 @@ def build_command(args: argparse.Namespace) -> int:
             print(f"wrote {p}")
         print(f"{result.seconds:.1f} s (" + ", ".join(
             f"{k} {v:.1f}" for k, v in result.timings.items()) + ")")
-    return 0
+    return _skipped(sum(1 for e in result.errors if getattr(e, "skipped", True)))
+
+
+def _one_line(message: str) -> str:
+    """``message`` with control characters escaped: a name in it can neither
+    forge a line nor drive the terminal."""
+    try:
+        from kg.read import printable
+    except ImportError:  # pragma: no cover - a kg.read from before it
+        return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", message)
+    return printable(message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -211,8 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return models_command(args) if args.command == "models" else build_command(args)
     except KgError as exc:
-        print(f"kg: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"kg: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # the disk, permissions: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kg: error: {_one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

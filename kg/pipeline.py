@@ -30,6 +30,7 @@ from kg.model import Article, Entity, Mention
 from kg.pages import articles_from_document, repeated_lines
 from kg.read import ReadError, read_documents
 from kg.recognize import Recognizer, get_recognizer
+from kg.recognize.base import KgError
 from kg.refine.document import refine_document
 from kg.refine.rules import check_names
 from kg.resolve import add_reporters, infer_home_city, read_aliases, resolve
@@ -86,6 +87,44 @@ def split_articles(docs: Sequence) -> list[Article]:
     return articles
 
 
+class OptionError(KgError, ValueError):
+    """A bad option: one line for the user (a ValueError for older callers)."""
+
+
+def check_build_options(
+    *,
+    scheduler: str = "auto",
+    window: str = "article",
+    min_weight: int = 1,
+    weighting: str = "count",
+    list_cap: int | None = LIST_CAP,
+    learned: str | LocalTagger | None = "auto",
+    aliases: str | Path | Mapping[str, str] | None = None,
+    rules_off: Iterable[str] = (),
+) -> tuple[LocalTagger | None, Mapping[str, str] | None]:
+    """Check every option of :func:`build` that needs no input, reading the
+    files they name: ``(learned layer, alias map)``, or :class:`KgError`
+    (one line) before anything is read.  The CLI calls it before it even
+    takes the output folder's lock."""
+    from kg.mentions import plan
+
+    try:
+        plan(scheduler, chars=0, workers=1)
+        check_options(window=window, min_weight=min_weight, weighting=weighting,
+                      list_cap=list_cap)
+        check_names(set(rules_off))
+    except ValueError as exc:
+        raise OptionError(str(exc)) from exc
+    try:
+        layer = get_learned(learned)
+    except KgError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pycrfsuite: ValueError, OSError, ...
+        raise OptionError(f"{learned}: cannot load the learned model ({exc})") from exc
+    alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
+    return layer, alias_map
+
+
 def build(
     paths: Iterable[str | Path],
     *,
@@ -119,13 +158,11 @@ def build(
     none).  A ``recognizer`` object or a tagger object as ``learned`` runs
     in this process without the cache: only named engines can be rebuilt
     elsewhere or fingerprinted."""
-    from kg.mentions import plan
-
     t0 = time.perf_counter()
-    # Bad options fail before any reading.
-    plan(scheduler, chars=0, workers=1)
-    check_options(window=window, min_weight=min_weight, weighting=weighting, list_cap=list_cap)
-    layer = get_learned(learned)  # a bad model path fails before any reading
+    # Bad options (a model, an alias file) fail before any reading.
+    layer, alias_map = check_build_options(
+        scheduler=scheduler, window=window, min_weight=min_weight, weighting=weighting,
+        list_cap=list_cap, learned=learned, aliases=aliases, rules_off=rules_off)
     timings: dict[str, float] = {}
     lap = time.perf_counter()
 
@@ -165,7 +202,6 @@ def build(
         if store is not None:
             store.close()
     stage("recognise")
-    alias_map = read_aliases(aliases) if isinstance(aliases, (str, Path)) else aliases
     # Corpus-level refine rules (re-typing, slogans) before resolution merges.
     home = home_city or infer_home_city(mentions)
     mentions = refine_document(mentions, home_city=home, disabled=off)
@@ -202,8 +238,22 @@ def _engine_here(ner: str, hanlp_model: str | None,
     return get_recognizer(ner, hanlp_model=hanlp_model, hanlp_tokens=hanlp_tokens)
 
 
-def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Path]:
-    """Write every output file atomically into ``out``."""
+#: The output files, in the order they are written and renamed into place.
+OUTPUTS = ("graph.html", "graph.json", "graph.graphml", "entities.csv", "mentions.jsonl",
+           "articles.jsonl", "entities.parquet", "mentions.parquet", "edges.parquet",
+           "articles.parquet")
+
+
+def write_outputs(result: Result, out: str | Path, *, max_nodes: int = 400,
+                  key: str | None = None) -> list[Path]:
+    """Write every output into ``out`` as one set, holding the folder's lock.
+
+    All are written to temp files first; only when every one is written are
+    they renamed into place, then ``kg-manifest.json`` (``key``: the build's
+    identity, see :mod:`kg.manifest`) is written last.  A failure while
+    writing (a full disk) raises :class:`KgError` and leaves the previous
+    outputs as they were."""
+    from kg.export.atomic import staged
     from kg.export.graphml import write_graphml
     from kg.export.json import write_json
     from kg.export.parquet import (
@@ -217,25 +267,47 @@ def write_outputs(result: Result, out: Path, *, max_nodes: int = 400) -> list[Pa
         write_entities_csv,
         write_mentions_jsonl,
     )
+    from kg.manifest import COMMITTING, NAME, output_lock, write_manifest
 
-    out.mkdir(parents=True, exist_ok=True)
-    # A manifest names the build these files came from: from now on they don't.
-    from kg.manifest import NAME
-
-    (out / NAME).unlink(missing_ok=True)
-    paths = [
-        _write_html(result, out / "graph.html", max_nodes=max_nodes),
-        write_json(result.graph, out / "graph.json"),
-        write_graphml(result.graph, out / "graph.graphml"),
-        write_entities_csv(result.entities, out / "entities.csv"),
-        write_mentions_jsonl(result.mentions, result.articles, out / "mentions.jsonl"),
-        write_articles_jsonl(result.articles, out / "articles.jsonl"),
-        write_entities_parquet(result.entities, out / "entities.parquet"),
-        write_mentions_parquet(result.mentions, result.articles, out / "mentions.parquet"),
-        write_edges_parquet(result.graph, out / "edges.parquet"),
-        write_articles_parquet(result.articles, out / "articles.parquet"),
-    ]
-    return paths
+    if max_nodes < 1:
+        raise OptionError(f"max_nodes must be >= 1; got {max_nodes}")
+    out = Path(out)
+    r = result
+    writers: dict[str, Callable[[Path], object]] = {
+        "graph.html": lambda p: _write_html(r, p, max_nodes=max_nodes),
+        "graph.json": lambda p: write_json(r.graph, p),
+        "graph.graphml": lambda p: write_graphml(r.graph, p),
+        "entities.csv": lambda p: write_entities_csv(r.entities, p),
+        "mentions.jsonl": lambda p: write_mentions_jsonl(r.mentions, r.articles, p),
+        "articles.jsonl": lambda p: write_articles_jsonl(r.articles, p),
+        "entities.parquet": lambda p: write_entities_parquet(r.entities, p),
+        "mentions.parquet": lambda p: write_mentions_parquet(r.mentions, r.articles, p),
+        "edges.parquet": lambda p: write_edges_parquet(r.graph, p),
+        "articles.parquet": lambda p: write_articles_parquet(r.articles, p),
+    }
+    skipped = [str(e) for e in r.errors if getattr(e, "skipped", True)]
+    with output_lock(out) as lock:
+        with staged() as stage:
+            for name in OUTPUTS:
+                try:
+                    writers[name](out / name)
+                except OSError as exc:
+                    raise KgError(f"{out}: cannot write {name} ({exc.strerror or exc}); "
+                                  "the previous outputs are left as they were") from exc
+        try:
+            # From the first rename on, the folder is no longer the build its
+            # manifest names: the lock file says so until the new one is in.
+            lock.mark(COMMITTING)
+            (out / NAME).unlink(missing_ok=True)
+            done = stage.commit()
+            write_manifest(out, key, done, skipped)
+            lock.mark("")
+        except OSError as exc:
+            raise KgError(f"{out}: cannot put the new outputs in place ({exc.strerror or exc}); "
+                          "the folder is incomplete: build again") from exc
+        finally:
+            stage.discard()
+    return [out / name for name in OUTPUTS]
 
 
 def _write_html(result: Result, path: Path, *, max_nodes: int) -> Path:
@@ -250,12 +322,15 @@ def load(folder: str | Path) -> Result:
     (from the Parquet tables when they are there: faster than JSON)."""
     from kg.export.json import read_json
     from kg.export.tables import read_articles_jsonl, read_mentions_jsonl
+    from kg.manifest import NAME, interrupted, verify
     from kg.model import Title
-    from kg.recognize.base import KgError
 
     out = Path(folder)
     needed = ("graph.json", "mentions.jsonl", "articles.jsonl")
     missing = [n for n in needed if not (out / n).exists()]
+    if missing and not (out / NAME).exists() and not interrupted(out):
+        raise KgError(f"{out}: not a kg output folder (missing {', '.join(missing)})")
+    verify(out)  # one build's complete set, or a one-line refusal
     if missing:
         raise KgError(f"{out}: not a kg output folder (missing {', '.join(missing)})")
     graph = read_json(out / "graph.json")

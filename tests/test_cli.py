@@ -44,7 +44,7 @@ def test_all_outputs_written(out):
     for name in ("graph.html", "graph.json", "graph.graphml", "entities.csv",
                  "mentions.jsonl", "articles.jsonl"):
         assert (out / name).stat().st_size > 0
-    assert not list(out.glob(".*.tmp"))
+    assert not list(out.glob(".*tmp"))  # no temp file left
 
 
 def test_officials_with_titles(graph):
@@ -123,9 +123,10 @@ def test_bad_file_is_reported_and_run_goes_on(tmp_path):
     shutil.copy(SEEDS / "000_a5903bcb18bfb5fd.txt", src)
     (src / "broken.txt").write_bytes(b"\x00\xff\xfe" * 100)
     r = run_kg("build", src, "-o", tmp_path / "o", "--ner", "lac", "--quiet")
-    assert r.returncode == 0
+    assert r.returncode == 3  # outputs written, an input skipped
     lines = [ln for ln in r.stderr.splitlines() if "broken.txt" in ln]
     assert len(lines) == 1
+    assert r.stderr.splitlines()[-1] == "kg: skipped: 1 input (named above)"
     assert (tmp_path / "o" / "graph.json").exists()
 
 
@@ -183,7 +184,7 @@ def test_outputs_follow_the_umask_and_the_csv_has_a_bom(tmp_path):
                        preexec_fn=lambda: os.umask(0o027))
     assert r.returncode == 0, r.stderr
     files = sorted((tmp_path / "o").iterdir())
-    assert len(files) == 11  # ten outputs and kg-manifest.json
+    assert len(files) == 12  # ten outputs, kg-manifest.json and the folder's .kg.lock
     assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
         f.name: 0o640 for f in files}
     raw = (tmp_path / "o" / "entities.csv").read_bytes()

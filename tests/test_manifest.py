@@ -70,11 +70,17 @@ def test_up_to_date_needs_the_same_key_and_every_output(tmp_path: Path) -> None:
     assert not up_to_date(tmp_path, key)
 
 
-def test_writing_outputs_from_the_library_drops_a_stale_manifest(papers: Path, tmp_path: Path) -> None:
+def test_writing_outputs_from_the_library_replaces_the_cli_manifest(papers: Path,
+                                                                      tmp_path: Path) -> None:
+    import json
+
     import kg as kglib
 
     out = tmp_path / "out"
     _build(papers, out)
-    assert (out / NAME).exists()
+    key = json.loads((out / NAME).read_text(encoding="utf-8"))["key"]
+    assert up_to_date(out, key)
     kglib.write_outputs(kglib.build([papers], ner="lac", learned="none", cache=False), out)
-    assert not (out / NAME).exists()  # these files are no longer that CLI build
+    assert not up_to_date(out, key)  # these files are no longer that CLI build
+    assert json.loads((out / NAME).read_text(encoding="utf-8"))["key"] is None
+    assert kglib.load(out).articles  # but they are a complete, checked set
