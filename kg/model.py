@@ -39,6 +39,11 @@ class Document:
     title: str | None = None
     #: The record's own date (jsonl ``date``), ISO ``YYYY-MM-DD``.
     date: str | None = None
+    #: The file's name in its run, unique and stable: its path from the input
+    #: folder given, that folder's name first (``A/0101/page1.txt``), or its
+    #: file name (:mod:`kg.read`).  Article ids are built on it; empty: the
+    #: file name of ``file``.
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -710,8 +710,12 @@ def _one_article(title: str, text: str) -> list[tuple[str, list[str], list[str]]
 def articles_from_document(
     doc: Document, *, furniture: frozenset[str] = frozenset()
 ) -> list[Article]:
-    """Split one document into articles with stable ids and sentence offsets."""
-    stem = Path(doc.file).stem
+    """Split one document into articles with stable ids and sentence offsets.
+
+    Ids are the document's name, ``:record`` for a jsonl line, and ``#index``:
+    ``A/0101/page1.txt#0``, ``feed.jsonl:12#0``.  Names are unique in a run
+    (:mod:`kg.read`), so ids are too."""
+    stem = doc.name or Path(doc.file).name
     if doc.record:
         stem = f"{stem}:{doc.record}"
     articles: list[Article] = []

@@ -52,7 +52,7 @@ def test_bylines():
 
 def test_article_offsets_and_ids():
     arts = articles_from_document(Document("dir/page1.txt", PAGE))
-    assert [a.id for a in arts] == ["page1#0", "page1#1"]
+    assert [a.id for a in arts] == ["page1.txt#0", "page1.txt#1"]
     for a in arts:
         for s in a.sentences:
             assert a.text[s.start : s.end] == s.text

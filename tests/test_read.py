@@ -59,5 +59,5 @@ def test_jsonl_title_makes_one_article(tmp_path):
     docs, errors = read_documents([p])
     assert errors == [] and docs[0].title == "县里召开会议"
     (art,) = articles_from_document(docs[0])
-    assert art.title == "县里召开会议" and art.id == "x:1#0"
+    assert art.title == "县里召开会议" and art.id == "x.jsonl:1#0"
     assert art.text == "县里召开会议\n副县长王小明出席。\n会议强调落实。"
