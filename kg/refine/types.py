@@ -540,14 +540,18 @@ def type_span(
         if r.fn(sp, text, lex):
             count(trace, r.name)
             return None
+    # The offsets of the stripped text (LAC may end a name on its "\n"):
+    # a mention is always exactly the text it points at.
+    start = sp.start + len(sp.text) - len(sp.text.lstrip())
+    end = start + len(text)
     if sp.label == "PER":
-        return Found(sp.start, sp.end, text, "person")
+        return Found(start, end, text, "person")
     typ = lex.suffix_type(text)
     if sp.label == "LOC":
         if _PART_OF_PLACE.search(text):  # 尼日利亚南部: a part of a place, no 部 (department)
             typ = None
-        return Found(sp.start, sp.end, text, typ if typ in ("company", "organization") else "place")
-    return Found(sp.start, sp.end, text, typ or "company")
+        return Found(start, end, text, typ if typ in ("company", "organization") else "place")
+    return Found(start, end, text, typ or "company")
 
 
 def resolve_overlaps(found: list[Found]) -> list[Found]:
