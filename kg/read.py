@@ -106,12 +106,26 @@ _CONTROLS.update({0x0B: "\n", 0x0C: "\n", 0x85: "\n"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> str:
     """Newlines normalised to ``\\n``; C0/C1 controls other than tab and newline removed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # translate() looks up every character: only when there is something to do.
+    return text.translate(_CONTROLS) if _CONTROL_RE.search(text) else text
 
 
 # -- decoding ------------------------------------------------------------------
+# Controls (but the whitespace ones) and private-use characters: counted at C speed.
+_BINARY_RE = re.compile(
+    "[\x01-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+_ASSIGNED_RE = re.compile("[\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff]+")
+#: Unassigned code points are looked up one by one, in this much of the text.
+_UNASSIGNED_SAMPLE = 100_000
+
+
 def _plausible(text: str) -> bool:
     """Reject decodes that are really binary: NULs or many control characters
     (a stray one or two in a short text are only stripped)."""
@@ -119,31 +133,30 @@ def _plausible(text: str) -> bool:
         return False
     if not text:
         return True
-    bad = sum(
-        1
-        for c in text
-        if unicodedata.category(c) in ("Cc", "Co", "Cn") and c not in "\n\r\t\f\v"
-    )
+    bad = _count(_BINARY_RE, text)
+    # ASCII and the two big Chinese blocks have no unassigned code points.
+    rest = _ASSIGNED_RE.sub("", text[:_UNASSIGNED_SAMPLE])
+    bad += sum(1 for c in rest if unicodedata.category(c) == "Cn")
     return bad <= 2 or bad / len(text) < 0.01
 
 
-def _is_han(c: str) -> bool:
-    return ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
-            or "\U00020000" <= c <= "\U0003ffff")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_HAN_RE = re.compile(f"[{_HAN}]")
+# Kana without U+30FB and U+30FC (・ and ー), which Chinese uses in foreign names.
+_KANA_RE = re.compile("[\u3040-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
-def _is_kana(c: str) -> bool:
-    return "\u3040" <= c <= "\u30ff" or "\u31f0" <= c <= "\u31ff" or "\uff66" <= c <= "\uff9f"
-
-
-def _is_hangul(c: str) -> bool:
-    return "\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" or "\u3130" <= c <= "\u318f"
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` match ``pattern`` (at C speed, no list)."""
+    return len(text) - len(pattern.sub("", text))
 
 
 @lru_cache(maxsize=1)
-def _common_chars() -> frozenset[str]:
+def _common_re() -> re.Pattern[str]:
     text = resources.files("kg.data").joinpath("common_chars.txt").read_text(encoding="utf-8")
-    return frozenset("".join(ln.strip() for ln in text.splitlines() if not ln.startswith("#")))
+    chars = "".join(ln.strip() for ln in text.splitlines() if not ln.startswith("#"))
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 #: Kana or hangul above this share of the CJK characters: Japanese or Korean.
@@ -158,27 +171,23 @@ COMMON_SHARE = 0.6
 COMMON_MIN = 30
 
 
+#: The legacy check reads this much of a text: mojibake is the same all through.
+SAMPLE = 20_000
+
+
 def language_problem(text: str, *, legacy: bool = False) -> str | None:
     """Why ``text`` is not plausibly Chinese, or None.  ``legacy``: it was decoded
     as GB18030, where Japanese and Korean bytes also decode, into rare characters."""
-    han = kana = hangul = 0
-    for c in text:
-        if c < "\u1100":
-            continue
-        if _is_han(c):
-            han += 1
-        elif _is_kana(c):
-            kana += 1
-        elif _is_hangul(c):
-            hangul += 1
-    cjk = han + kana + hangul
-    if kana + hangul >= FOREIGN_MIN and (kana + hangul) / cjk > FOREIGN_SHARE:
-        lang = "Japanese (kana)" if kana >= hangul else "Korean (hangul)"
-        return f"text looks like {lang}, not Chinese; skipped"
-    if legacy and han >= COMMON_MIN:
-        common = _common_chars()
-        share = sum(1 for c in text if c in common) / han
-        if share < COMMON_SHARE:
+    kana, hangul = _count(_KANA_RE, text), _count(_HANGUL_RE, text)
+    if kana + hangul >= FOREIGN_MIN:
+        cjk = _count(_HAN_RE, text) + kana + hangul
+        if (kana + hangul) / cjk > FOREIGN_SHARE:
+            lang = "Japanese (kana)" if kana >= hangul else "Korean (hangul)"
+            return f"text looks like {lang}, not Chinese; skipped"
+    if legacy:
+        sample = text[:SAMPLE]
+        han = _count(_HAN_RE, sample)
+        if han >= COMMON_MIN and _count(_common_re(), sample) / han < COMMON_SHARE:
             return ("not plausible Chinese when read as GB18030 (Japanese or Korean bytes, "
                     "or another encoding?); skipped")
     return None
@@ -213,11 +222,8 @@ def _line_gb18030(raw: bytes) -> str | None:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    han = [c for c in text if _is_han(c)]
-    if len(han) < 2 or not _plausible(text):
-        return None
-    common = _common_chars()
-    if sum(1 for c in han if c in common) / len(han) < COMMON_SHARE:
+    han = _count(_HAN_RE, text)
+    if han < 2 or not _plausible(text) or _count(_common_re(), text) / han < COMMON_SHARE:
         return None
     return text
 
@@ -410,21 +416,26 @@ def _unique_names(found: list[_Found]) -> list[Input]:
             break
         grew = False
         for group in clashes:
-            for f in group:
-                if f.depth < len(f.parts) - 1:
+            # Whole paths that print alike: no more of the path tells them apart (numbered below).
+            whole = [printable("/".join(f.parts[1:])) for f in group]
+            for f, w in zip(group, whole):
+                if whole.count(w) == 1 and f.depth < len(f.parts) - 1:
                     f.depth += 1
                     grew = True
         if not grew:
             break
-    names: dict[str, int] = {}
+    taken = {f.name for f in items}
     out: list[Input] = []
+    seen: set[str] = set()
     for f in sorted(items, key=lambda f: (f.name, f.parts)):
         name = f.name
-        if name in names:  # whole paths that print alike (a control character escaped)
+        if name in seen:  # whole paths that print alike (a control character escaped)
             stem, dot, suffix = name.rpartition(".")
-            k = names[name] = names[name] + 1
-            name = f"{stem}~{k}.{suffix}" if dot else f"{name}~{k}"
-        names.setdefault(name, 1)
+            k = 2
+            while (name := f"{stem}~{k}.{suffix}" if dot else f"{f.name}~{k}") in taken:
+                k += 1
+            taken.add(name)
+        seen.add(name)
         out.append(Input(f.path, name))
     return sorted(out, key=lambda i: i.name)
 

@@ -95,6 +95,15 @@ def test_two_roots_with_the_same_name_are_told_apart_in_any_order(tmp_path):
     assert names([b, a]) == ["x/A/p.txt", "y/A/p.txt"]
 
 
+def test_names_that_print_alike_are_still_told_apart(tmp_path):
+    # A newline escaped prints as backslash-n: the two whole paths print alike.
+    write(tmp_path / "in" / "a\nb.txt", LI)
+    write(tmp_path / "in" / "a\\nb.txt", CHEN)
+    got = names([tmp_path / "in"])
+    assert len(set(got)) == 2 and "in/a\\nb.txt" in got
+    assert names([tmp_path / "in"]) == got  # the same on every run
+
+
 def test_names_that_do_not_collide_keep_their_short_form(tmp_path):
     write(tmp_path / "A" / "0101" / "page1.txt", LI)
     write(tmp_path / "A" / "0101" / "page2.txt", CHEN)
