@@ -104,8 +104,6 @@ def printable(name: str) -> str:
 _CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
 _CONTROLS.update({0x0B: "\n", 0x0C: "\n", 0x85: "\n"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -318,15 +316,13 @@ class _Found:
 
 def is_kg_output(folder: Path, names: Iterable[str] | None = None) -> bool:
     """Does ``folder`` hold kg's outputs (a manifest, or graph.json with the tables)?"""
-    have = set(names) if names is not None else {p.name for p in _entries(folder)}
+    if names is None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return False
+    have = set(names)
     return MANIFEST in have or all(n in have for n in OUTPUT_SET)
-
-
-def _entries(folder: Path) -> list[Path]:
-    try:
-        return [Path(e.path) for e in os.scandir(folder)]
-    except OSError:
-        return []
 
 
 def _kind(mode: int) -> str:
@@ -468,7 +464,9 @@ def find_inputs(
             found.append(_Found(path, parts, 1, path.is_symlink(), (st.st_dev, st.st_ino)))
         else:
             errors.append(ReadError(str(path), f"{_kind(st.st_mode)}, not a file; skipped"))
-    return _unique_names(found), errors, notes
+    # In path order, not the order given: the manifest records them.
+    errors.sort(key=lambda e: e.file)
+    return _unique_names(found), errors, sorted(notes)
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | ReadError]:

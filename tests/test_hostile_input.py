@@ -441,6 +441,13 @@ def test_a_missing_path_next_to_good_inputs_is_reported(tmp_path):
     assert err.skipped and "missing.txt" in str(err) and "no such file" in str(err)
 
 
+def test_problems_come_in_path_order_whatever_the_order_given(tmp_path):
+    good = write(tmp_path / "a.txt", LI)
+    one, two = tmp_path / "m1.txt", tmp_path / "m2.txt"
+    _, errors = read_documents([two, good, one])
+    assert [Path(e.file).name for e in errors] == ["m1.txt", "m2.txt"]
+
+
 def test_skipped_tells_lost_input_from_kept_input(tmp_path):
     lines = [json.dumps({"text": LI, "date": "someday"}, ensure_ascii=False), "{broken"]
     p = write(tmp_path / "x.jsonl", "\n".join(lines))
