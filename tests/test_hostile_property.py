@@ -68,6 +68,17 @@ def engines(lac: Any) -> Engines:
     return Engines(lac, tokenizer_for(lac), None)
 
 
+@pytest.fixture(scope="module")
+def learned_engines(lac: Any) -> Engines:
+    """The default build's engines: the rules, then the shipped learned layer."""
+    from kg.mentions import get_learned
+
+    layer = get_learned("auto")
+    if layer is None:
+        pytest.skip("no shipped learned model")
+    return Engines(lac, tokenizer_for(lac), layer)
+
+
 def _pipeline(docs: list[Document], engines: Engines) -> None:
     """The build's steps in process; asserts what must hold of any input."""
     articles = split_articles(docs)
@@ -104,6 +115,12 @@ def test_any_text_runs_through_the_pipeline(engines: Engines, text: str,
     docs = [Document(file="青山日报/0101/page1.txt", text=text, name="青山日报/0101/page1.txt"),
             Document(file="x.jsonl", text=text, record=1, title=title, name="x.jsonl")]
     _pipeline(docs, engines)
+
+
+@settings(RUNS, max_examples=40)
+@given(text=TEXT_WITH_SURROGATES)
+def test_any_text_with_the_learned_layer(learned_engines: Engines, text: str) -> None:
+    _pipeline([Document(file="a.txt", text=text, name="a.txt")], learned_engines)
 
 
 @pytest.mark.parametrize("title, text", [
