@@ -8,7 +8,7 @@ import logging
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -184,16 +184,17 @@ def build_command(args: argparse.Namespace) -> int:
     # Every option, the files options name and the output folder are checked
     # before any input is read (an archive takes minutes to recognise).
     _check_cli_options(args)
-    check_build_options(scheduler=args.scheduler, window=args.window,
-                        min_weight=args.min_weight, weighting=args.weighting,
-                        list_cap=args.list_cap or None, learned=args.learned,
-                        aliases=args.aliases)
+    _layer, aliases = check_build_options(
+        scheduler=args.scheduler, window=args.window, min_weight=args.min_weight,
+        weighting=args.weighting, list_cap=args.list_cap or None, learned=args.learned,
+        aliases=args.aliases)
     out = Path(args.output)
     with output_lock(out):  # a second build into the folder fails here, at once
-        return _build_locked(args, out)
+        return _build_locked(args, out, aliases)
 
 
-def _build_locked(args: argparse.Namespace, out: Path) -> int:
+def _build_locked(args: argparse.Namespace, out: Path,
+                  aliases: Mapping[str, str] | None) -> int:
     from kg.pipeline import build, write_outputs
 
     key = _build_key(args)
@@ -209,7 +210,7 @@ def _build_locked(args: argparse.Namespace, out: Path) -> int:
         args.inputs, ner=args.ner, hanlp_model=args.hanlp_model, window=args.window,
         hanlp_tokens=args.hanlp_tokens,
         min_weight=args.min_weight, weighting=args.weighting, list_cap=args.list_cap or None,
-        home_city=args.home_city, aliases=args.aliases,
+        home_city=args.home_city, aliases=aliases,  # the file as checked above
         include_reporters=args.include_reporters, progress=_progress_factory(args.quiet),
         learned=args.learned, scheduler=args.scheduler, workers=args.workers,
         cache=not args.no_cache,

@@ -147,14 +147,15 @@ def test_a_build_stopped_while_writing_temps_leaves_them_to_the_next(
     src = _papers(tmp_path / "in", V1)
     out = tmp_path / "out"
     assert kg.cli.main(["build", str(src), "-o", str(out), *FAST]) == 0
-    with atomic_open(out / "graph.json"):  # what a kill leaves: a temp file...
-        pass
-    stale = out / f".graph.json.abcd1234{TEMP_SUFFIX}"
+    before = _outputs(out)
+    stale = out / f".graph.json.abcd1234{TEMP_SUFFIX}"  # what a kill leaves
     stale.write_text("{", encoding="utf-8")
-    mine = out / "notes.tmp"  # ...and a user's file kg must not touch
-    mine.write_text("x", encoding="utf-8")
+    mine = [out / "notes.tmp", out / f"notes{TEMP_SUFFIX}"]  # not kg's names: kept
+    for p in mine:
+        p.write_text("x", encoding="utf-8")
     assert kg.cli.main(["build", str(src), "-o", str(out), *FAST]) == 0  # up to date
-    assert _temps(out) == [] and mine.exists()
+    assert not stale.exists() and all(p.exists() for p in mine)
+    assert _outputs(out) == before
 
 
 # -- 3. the lock -------------------------------------------------------------------
@@ -301,6 +302,16 @@ def test_a_read_only_output_folder_is_one_line(
             assert str(out) in _one_error_line(capsys.readouterr().err)
     finally:
         ro.chmod(0o755)
+
+
+def test_an_error_naming_a_hostile_path_stays_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _papers(tmp_path / "in", V1)
+    evil = tmp_path / "x\nkg: error: forged\x1b]0;pwned\x07"
+    evil.write_text("", encoding="utf-8")
+    assert kg.cli.main(["build", str(src), "-o", str(evil), *FAST]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "\x1b" not in line and "\\x1b]0;pwned\\x07" in line and "\\nkg: error" in line
 
 
 # -- 6. a full disk --------------------------------------------------------------------
