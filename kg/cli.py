@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import logging
+import os
 import re
 import sys
 from collections import Counter
@@ -251,6 +252,10 @@ def _one_line(message: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Arrow's own allocator keeps what the Parquet writers free; the system's
+    # gives it back (a 10k-article build's peak: 513 -> 482 MB).  Before
+    # pyarrow is imported; a user's setting wins.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="kg: %(message)s")

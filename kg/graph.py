@@ -178,7 +178,8 @@ def build_graph(
         st = pairs.pop((u, v))  # each pair's record goes as its edge comes
         if st.articles < min_weight:
             continue  # also drops pairs that share a sentence outside the window
-        refs = st.refs or _apart_refs(st.apart)
+        # A copy sized to fit: appends left room for more (a million edges).
+        refs = list(st.refs) or _apart_refs(st.apart)
         g.add_edge(u, v, weight=st.articles, sentences=st.sentences, evidence=refs,
                    npmi=npmi(st.articles, seen_in[u], seen_in[v], total))
     return g

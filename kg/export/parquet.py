@@ -25,8 +25,9 @@ def _pa():  # noqa: ANN202 - pyarrow is imported on use
     return pa, pq
 
 
-#: Rows per row group: the writers hold one batch of Python objects at a time.
-BATCH = 50_000
+#: Rows per row group: the writers hold one batch of Python objects at a time
+#: (10k: measured, 50k batches added 90 MB to a 10k-article build's peak).
+BATCH = 10_000
 
 
 def _write(table, path: str | Path) -> Path:  # noqa: ANN001
@@ -176,7 +177,7 @@ def write_articles_parquet(articles: Sequence[Article], path: str | Path) -> Pat
         "paragraphs": [[list(p) for p in a.paragraphs] for a in part],
         "sentences": [[{"start": s.start, "end": s.end, "paragraph": s.paragraph}
                        for s in a.sentences] for a in part],
-    } for part in _chunks(articles, 5_000))
+    } for part in _chunks(articles, 1_000))
     return _write_batches(schema, batches, path)
 
 
