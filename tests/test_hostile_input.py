@@ -254,12 +254,24 @@ def test_a_short_chinese_file_is_kept(tmp_path):
     assert errors == [] and docs[0].text == "副县长张三出席。"
 
 
+def test_a_short_shift_jis_file_is_skipped(tmp_path):
+    # 29 Chinese characters once read as GB18030: below the long-text minimum,
+    # but none of them is a common Chinese character.
+    text = "こんにちは、トヨタ自動車の田中です。今日は良い天気ですね。"
+    write(tmp_path / "in" / "jp.txt", text, "shift_jis")
+    write(tmp_path / "in" / "cn.txt", "副县长张三出席青溪县农业大会并讲话。", "gbk")
+    docs, errors = read_documents([tmp_path / "in"])
+    assert [d.name for d in docs] == ["in/cn.txt"]
+    assert len(errors) == 1 and "jp.txt" in str(errors[0]) and errors[0].skipped
+
+
 def test_language_problem_thresholds():
     assert language_problem(LONG) is None
     assert language_problem(LONG, legacy=True) is None
     assert "Japanese" in language_problem(JA)
     assert "Korean" in language_problem(KO)
-    assert language_problem("こんにちは") is None or True  # too short to matter either way
+    assert "Japanese" in language_problem("こんにちは")  # five kana: enough to tell
+    assert language_problem("こんにち") is None  # four: no verdict
     # Rare characters mean a wrong decode only when the text was read as GB18030.
     rare = "".join(chr(0x4E00 + 7 * i) for i in range(60))
     assert language_problem(rare) is None
