@@ -83,3 +83,38 @@ def test_a_plain_graph_keeps_its_names(tmp_path: Path) -> None:
     back = nx.read_graphml(write_graphml(g, tmp_path / "g.graphml"))
     assert sorted(back.nodes) == sorted(names)
     assert all(back.nodes[n]["note"] == n for n in names)
+
+
+def test_common_values_are_key_defaults_and_come_back(tmp_path: Path) -> None:
+    """Weight 1, no shared sentence and empty lists are declared once as the
+    key's <default>; both readers give every element its value."""
+    g = _graph()
+    g.add_node("王强", type="person", aliases=[], titles=[], title_sources=[], mentions=1,
+               articles=1)
+    g.add_edge("柯明远", "王强", weight=1, npmi=0.25, sentences=0, evidence=[["a#0", 1]])
+    path = write_graphml(g, tmp_path / "g.graphml")
+    raw = path.read_text(encoding="utf-8")
+    assert "<default>1</default>" in raw and "<default>0</default>" in raw
+    assert raw.count("<data") < sum(len(d) for *_, d in g.nodes(data=True)) + 3 * 2
+    back = read_graphml(path)
+    assert back["柯明远"]["王强"] == {"weight": 1, "npmi": 0.25, "sentences": 0}
+    assert back.nodes["王强"]["aliases"] == [] and back.nodes["王强"]["title_sources"] == []
+    assert "edge_default" not in back.graph and "node_default" not in back.graph
+    plain = nx.read_graphml(path)
+    assert plain.graph["edge_default"] == {"weight": 1, "sentences": 0}
+    assert "weight" not in plain["柯明远"]["王强"]
+
+
+def test_values_unlike_the_default_are_written(tmp_path: Path) -> None:
+    """Negative case: weight 1.0 (a float), 2 and a non-empty list stay on their element."""
+    g = nx.Graph()
+    g.add_node("甲", type="person", aliases=["小甲"])
+    g.add_node("乙", type="person", aliases=[])
+    g.add_edge("甲", "乙", weight=2, sentences=1)
+    back = nx.read_graphml(write_graphml(g, tmp_path / "g.graphml"))
+    assert back["甲"]["乙"]["weight"] == 2 and back["甲"]["乙"]["sentences"] == 1
+    assert back.nodes["甲"]["aliases"] == '["小甲"]' and "aliases" not in back.nodes["乙"]
+    g2 = nx.Graph()
+    g2.add_edge("甲", "乙", weight=1.0)
+    back2 = nx.read_graphml(write_graphml(g2, tmp_path / "g2.graphml"))
+    assert back2["甲"]["乙"]["weight"] == 1.0

@@ -5,7 +5,11 @@ decoded again by :func:`read_graphml`.  The file is streamed, element by
 element, rather than built as one XML tree: archives give graphs of millions
 of edges.  Edges carry ``weight``, ``npmi`` and ``sentences``; their evidence
 references are in graph.json and edges.parquet (a GraphML tool has no use for
-them, and they would double the file).  XML cannot hold most control
+them, and they would double the file).  The commonest values (an edge's
+weight 1 and no shared sentence, a node's empty lists) are declared once, as
+their key's ``<default>``, and left out of the elements: GraphML's own
+mechanism, applied by Gephi and by :func:`read_graphml` (plain networkx puts
+them in ``graph["edge_default"]``).  XML cannot hold most control
 characters: they are dropped from names and values (a name that would then
 merge with another node's keeps an escaped form instead).
 """
@@ -26,6 +30,11 @@ from kg.export.atomic import atomic_open
 _JSON_ATTRS = ("aliases", "titles", "title_sources", "evidence")
 #: Edge attributes written to GraphML (see the module docstring).
 EDGE_ATTRS = ("weight", "npmi", "sentences")
+#: Declared as key defaults; an element whose value is written the same way omits it.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "node": {"aliases": [], "titles": [], "title_sources": []},
+    "edge": {"weight": 1, "sentences": 0},
+}
 # Characters XML 1.0 does not allow, and lone surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -94,6 +103,9 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
     graph_keys = {k: _kind({type(v)}) for k, v in sorted(graph.graph.items())
                   if isinstance(v, (str, int, float))}
     ids: dict[tuple[str, str], str] = {}
+    # (domain, name) -> the default's text, for the keys that have one.
+    omit = {(domain, k): _value(v, k) for domain, given in DEFAULTS.items()
+            for k, v in given.items()}
     node_id = _node_ids(graph.nodes)
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write('<?xml version="1.0" encoding="utf-8"?>\n'
@@ -105,8 +117,12 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
             for name, kind in keys.items():
                 key = f"d{len(ids)}"
                 ids[(domain, name)] = key
-                fh.write(f'<key id="{key}" for="{domain}" attr.name={quoteattr(_clean(name))} '
-                         f'attr.type="{kind}"/>\n')
+                head = (f'<key id="{key}" for="{domain}" attr.name={quoteattr(_clean(name))} '
+                        f'attr.type="{kind}"')
+                if (domain, name) in omit:
+                    fh.write(f'{head}><default>{_text(omit[domain, name])}</default></key>\n')
+                else:
+                    fh.write(f"{head}/>\n")
         fh.write('<graph edgedefault="undirected">\n')
         for name in graph_keys:
             fh.write(f'<data key="{ids[("graph", name)]}">'
@@ -114,13 +130,15 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
         for n, d in graph.nodes(data=True):
             fh.write(f"<node id={quoteattr(node_id[n])}>")
             for k, v in d.items():
-                fh.write(f'<data key="{ids[("node", k)]}">{_text(_value(v, k))}</data>')
+                text = _value(v, k)
+                if text != omit.get(("node", k)):
+                    fh.write(f'<data key="{ids[("node", k)]}">{_text(text)}</data>')
             fh.write("</node>\n")
         for u, v, d in graph.edges(data=True):
             fh.write(f"<edge source={quoteattr(node_id[u])} target={quoteattr(node_id[v])}>")
             for k in EDGE_ATTRS:
-                if k in d:
-                    fh.write(f'<data key="{ids[("edge", k)]}">{_text(_value(d[k], k))}</data>')
+                if k in d and (text := _value(d[k], k)) != omit.get(("edge", k)):
+                    fh.write(f'<data key="{ids[("edge", k)]}">{_text(text)}</data>')
             fh.write("</edge>\n")
         fh.write("</graph>\n</graphml>\n")
     return Path(path)
@@ -128,11 +146,16 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
 
 def read_graphml(path: str | Path) -> nx.Graph:
     g = nx.read_graphml(path)
+    defaults = {"node": g.graph.pop("node_default", {}), "edge": g.graph.pop("edge_default", {})}
     for _n, d in g.nodes(data=True):
+        for k, v in defaults["node"].items():
+            d.setdefault(k, v)
         for k in _JSON_ATTRS:
             if k in d:
                 d[k] = json.loads(d[k])
     for _u, _v, d in g.edges(data=True):
+        for k, v in defaults["edge"].items():
+            d.setdefault(k, v)
         for k in _JSON_ATTRS:
             if k in d:
                 d[k] = json.loads(d[k])

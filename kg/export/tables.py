@@ -49,7 +49,7 @@ def write_mentions_jsonl(
                 "article_id": m.article_id, "file": files.get(m.article_id, ""),
                 "sentence": m.sentence, "start": m.start, "end": m.end,
                 "text": m.text, "entity": m.entity, "type": m.type, "titles": m.titles,
-            }, ensure_ascii=False) + "\n")
+            }, ensure_ascii=False, separators=(",", ":")) + "\n")
     return Path(path)
 
 
@@ -72,7 +72,7 @@ def write_articles_jsonl(articles: Sequence[Article], path: str | Path) -> Path:
                 "reporters": a.reporters,
                 "text": a.text, "paragraphs": a.paragraphs,
                 "sentences": [[s.start, s.end, s.paragraph] for s in a.sentences],
-            }, ensure_ascii=False) + "\n")
+            }, ensure_ascii=False, separators=(",", ":")) + "\n")
     return Path(path)
 
 
