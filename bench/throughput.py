@@ -21,6 +21,7 @@ user runs it, with its own empty recognition cache (``KG_CACHE_DIR``).
 
     python bench/throughput.py                 # 1k, 10k, 50k
     python bench/throughput.py --sizes 1000 10000
+    python bench/throughput.py --sizes 50000 --no-reruns   # first builds only
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--no-reruns", action="store_true",
+                    help="only the first build of each size (a memory check is quicker)")
     args = ap.parse_args()
     pool = sentence_pool(args.data)
     print(f"sentence pool: {len(pool):,} sentences from {', '.join(SOURCES)}")
@@ -158,11 +161,13 @@ def main() -> None:
             out = root / f"out{n}"
             first = run_build(corpus, out, cache)
             out_bytes = {p.name: p.stat().st_size for p in out.iterdir()}
-            fresh = run_build(corpus, root / f"fresh{n}", cache)  # cache warm, new folder
-            same = run_build(corpus, out, cache)  # cache warm, same folder: up to date
-            extra = max(1, n // 100)
-            write_corpus(corpus, extra, pool, offset=n)  # 1% new articles
-            grown = run_build(corpus, out, cache)
+            reruns = not args.no_reruns
+            if reruns:
+                fresh = run_build(corpus, root / f"fresh{n}", cache)  # cache warm, new folder
+                same = run_build(corpus, out, cache)  # cache warm, same folder: up to date
+                extra = max(1, n // 100)
+                write_corpus(corpus, extra, pool, offset=n)  # 1% new articles
+                grown = run_build(corpus, out, cache)
             e2e = chars / first["wall"]
             walls.append((n, first["wall"]))
             total_out = sum(out_bytes.values())
@@ -180,6 +185,8 @@ def main() -> None:
                   f"graph.html {out_bytes.get('graph.html', 0) / 1e6:.1f} MB")
             print("  " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(
                 out_bytes.items(), key=lambda kv: -kv[1])))
+            if not reruns:
+                continue
             print(f"re-run into a new folder (recognition cached): {fresh['wall']:.1f} s "
                   f"({first['wall'] / fresh['wall']:.1f}x faster; recognise "
                   f"{fresh['timings'].get('recognise', 0):.1f} s)")

@@ -344,5 +344,5 @@ def extract_mentions(
         for si, start, end, text, typ, titles in rs or []:
             # One string per distinct surface: a name is printed thousands of times.
             mentions.append(Mention(article_id=a.id, sentence=si, start=start, end=end,
-                                    text=sys.intern(text), type=typ, titles=list(titles)))
+                                    text=sys.intern(text), type=typ, titles=tuple(titles)))
     return mentions

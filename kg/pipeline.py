@@ -72,7 +72,7 @@ class Result:
         return pd.DataFrame(
             [{"article_id": m.article_id, "file": files.get(m.article_id, ""),
               "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text,
-              "entity": m.entity, "type": m.type, "titles": m.titles}
+              "entity": m.entity, "type": m.type, "titles": list(m.titles)}
              for m in self.mentions],
             columns=["article_id", "file", "sentence", "start", "end", "text",
                      "entity", "type", "titles"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kg.model import Sentences
 
@@ -27,7 +28,7 @@ def _cut_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(
-    article_id: str, text: str, paragraphs: list[tuple[int, int]]
+    article_id: str, text: str, paragraphs: Sequence[tuple[int, int]]
 ) -> Sentences:
     """The sentences of ``text`` (packed; see :class:`~kg.model.Sentences`),
     never crossing a paragraph, blank ones dropped."""

@@ -51,3 +51,28 @@ def test_sentences_pickle_as_spans_and_cost_less_than_objects() -> None:
     as_objects = sys.getsizeof(listed) + sum(
         sys.getsizeof(s) + sys.getsizeof(s.text) for s in listed)
     assert sys.getsizeof(packed._spans) * 10 < as_objects
+
+
+def test_paragraphs_are_packed_and_read_like_a_list_of_tuples() -> None:
+    from kg.model import Article, Spans
+
+    a = Article("a#0", "a.txt", "t", "甲乙\n丙丁", paragraphs=[(0, 2), [3, 5]])
+    assert isinstance(a.paragraphs, Spans)
+    assert a.paragraphs == [(0, 2), (3, 5)] and [(0, 2), (3, 5)] == a.paragraphs
+    assert list(a.paragraphs) == [(0, 2), (3, 5)] and a.paragraphs[-1] == (3, 5)
+    assert a.paragraphs[0:1] == [(0, 2)] and len(a.paragraphs) == 2
+    assert pickle.loads(pickle.dumps(a)).paragraphs == a.paragraphs
+    # Negative cases: other pairs, other lengths and strings are not equal.
+    assert a.paragraphs != [(0, 2), (3, 4)] and a.paragraphs != [(0, 2)]
+    assert a.paragraphs != "甲乙" and Article("b", "b", "", "").paragraphs == []
+    with pytest.raises(IndexError):
+        a.paragraphs[2]
+
+
+def test_a_mention_without_titles_shares_the_empty_tuple() -> None:
+    from kg.model import Mention
+
+    m1 = Mention("a#0", 0, 0, 2, "李明", "person")
+    m2 = Mention("a#0", 1, 3, 5, "王强", "person", ("市长",))
+    assert m1.titles == () and m1.titles is Mention("b", 0, 0, 1, "x", "place").titles
+    assert m2.titles == ("市长",)

@@ -122,7 +122,7 @@ def write_mentions_parquet(mentions: Sequence[Mention], articles: Sequence[Artic
 def read_mentions_parquet(path: str | Path) -> list[Mention]:
     _, pq = _pa()
     cols = pq.read_table(path).to_pydict()
-    return [Mention(a, s, b, e, t, ty, list(ti or []), en)
+    return [Mention(a, s, b, e, t, ty, tuple(ti or ()), en)
             for a, s, b, e, t, ty, ti, en in zip(
                 cols["article_id"], cols["sentence"], cols["start"], cols["end"],
                 cols["text"], cols["type"], cols["titles"], cols["entity"])]
@@ -187,7 +187,7 @@ def read_articles_parquet(path: str | Path) -> list[Article]:
     for r in pq.read_table(path).to_pylist():
         a = Article(id=r["id"], file=r["file"], title=r["title"], text=r["text"],
                     reporters=list(r["reporters"] or []), date=r["date"],
-                    paragraphs=[tuple(p) for p in r["paragraphs"] or []])  # type: ignore[misc]
+                    paragraphs=r["paragraphs"] or [])  # type: ignore[misc]
         a.sentences = Sentences(a.id, a.text, ((s["start"], s["end"], s["paragraph"])
                                                for s in r["sentences"] or []))
         out.append(a)

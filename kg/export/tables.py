@@ -60,7 +60,7 @@ def read_mentions_jsonl(path: str | Path) -> list[Mention]:
             if line.strip():
                 d = json.loads(line)
                 out.append(Mention(d["article_id"], d["sentence"], d["start"], d["end"],
-                                   d["text"], d["type"], d.get("titles", []), d["entity"]))
+                                   d["text"], d["type"], tuple(d.get("titles", ())), d["entity"]))
     return out
 
 
@@ -70,7 +70,7 @@ def write_articles_jsonl(articles: Sequence[Article], path: str | Path) -> Path:
             fh.write(json.dumps({
                 "id": a.id, "file": a.file, "title": a.title, "date": a.date,
                 "reporters": a.reporters,
-                "text": a.text, "paragraphs": a.paragraphs,
+                "text": a.text, "paragraphs": list(a.paragraphs),
                 "sentences": [[s.start, s.end, s.paragraph] for s in a.sentences],
             }, ensure_ascii=False, separators=(",", ":")) + "\n")
     return Path(path)
@@ -87,7 +87,7 @@ def read_articles_jsonl(path: str | Path) -> list[Article]:
             d = json.loads(line)
             a = Article(id=d["id"], file=d["file"], title=d["title"], text=d["text"],
                         reporters=d["reporters"], date=d.get("date"),
-                        paragraphs=[tuple(p) for p in d.get("paragraphs", [])])
+                        paragraphs=d.get("paragraphs", []))
             a.sentences = Sentences(a.id, a.text,
                                     ((s, e, p) for s, e, p in d.get("sentences", [])))
             out.append(a)
