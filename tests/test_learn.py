@@ -339,7 +339,7 @@ def test_build_with_fitted_model_offsets(fitted, tmp_path, monkeypatch):
         assert arts[m.article_id].text[m.start : m.end] == m.text
         assert m.type in {"official", "person", "company", "organization", "place", "project"}
     by_text = {m.text: m for m in r.mentions}
-    assert by_text["王建华"].type == "official" and by_text["王建华"].titles == ["市领导"]
+    assert by_text["王建华"].type == "official" and by_text["王建华"].titles == ("市领导",)
     assert by_text["云湖镇"].type == "place"
 
 
