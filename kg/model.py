@@ -56,7 +56,44 @@ class Sentence:
     text: str
 
 
-class Sentences(Sequence[Sentence]):
+class _Packed(Sequence):
+    """A list-like view of records packed ``_WIDTH`` ints apiece in one int
+    array (``_ints``); :meth:`_item` makes record ``i`` when asked for."""
+
+    __slots__ = ("_ints",)
+    _WIDTH = 1
+
+    def _item(self, i: int) -> object:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._ints) // self._WIDTH
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - typed by the subclasses
+        if isinstance(i, slice):
+            return [self._item(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._item(i)
+
+    def __iter__(self) -> Iterator:
+        return (self._item(i) for i in range(len(self)))
+
+    def _same(self, mine: object, theirs: object) -> bool:
+        return mine == theirs
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(map(self._same, self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Sentences(_Packed, Sequence[Sentence]):
     """An article's sentences, packed: their (start, end, paragraph) in one
     int array beside the article's text, each :class:`Sentence` made when
     asked for.  A list of Sentence objects holds a copy of every sentence's
@@ -65,113 +102,83 @@ class Sentences(Sequence[Sentence]):
     of the same sentences is true); build a new one to change it.
     """
 
-    __slots__ = ("article_id", "_text", "_spans")
+    __slots__ = ("article_id", "_text")
+    _WIDTH = 3
 
     def __init__(self, article_id: str, text: str,
                  spans: Iterable[tuple[int, int, int]] = ()) -> None:
         self.article_id = article_id
         self._text = text  # the article's own string: shared, not copied
-        self._spans = array("i")
+        self._ints = array("i")
         for start, end, paragraph in spans:
-            self._spans.extend((start, end, paragraph))
+            self._ints.extend((start, end, paragraph))
 
     @classmethod
     def of(cls, article_id: str, text: str, sentences: Iterable[Sentence]) -> Sentences:
         return cls(article_id, text, ((s.start, s.end, s.paragraph) for s in sentences))
 
-    def __len__(self) -> int:
-        return len(self._spans) // 3
+    def _item(self, i: int) -> Sentence:
+        start, end, par = self._ints[3 * i : 3 * i + 3]
+        return Sentence(self.article_id, i, par, start, end, self._text[start:end])
 
     @overload
     def __getitem__(self, i: int) -> Sentence: ...
     @overload
     def __getitem__(self, i: slice) -> list[Sentence]: ...
     def __getitem__(self, i: int | slice) -> Sentence | list[Sentence]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        n = len(self)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError("sentence index out of range")
-        start, end, par = self._spans[3 * i : 3 * i + 3]
-        return Sentence(self.article_id, i, par, start, end, self._text[start:end])
-
-    def __iter__(self) -> Iterator[Sentence]:
-        return (self[i] for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
+        return super().__getitem__(i)
 
     def __repr__(self) -> str:
         return f"Sentences({list(self)!r})"
 
     def __reduce__(self) -> tuple:
         # Pickle (worker processes, caches) as the packed spans, not as objects.
-        return (_sentences_from, (self.article_id, self._text, self._spans.tobytes()))
+        return (_sentences_from, (self.article_id, self._text, self._ints.tobytes()))
 
 
 def _sentences_from(article_id: str, text: str, packed: bytes) -> Sentences:
     out = Sentences(article_id, text)
-    out._spans.frombytes(packed)
+    out._ints.frombytes(packed)
     return out
 
 
-class Spans(Sequence[tuple[int, int]]):
+class Spans(_Packed, Sequence[tuple[int, int]]):
     """(start, end) pairs packed in one int array: an article's paragraphs.
     A list of tuples costs about 100 bytes a pair (the tuple and its two
-    ints); this costs 8.  Reads like a list of tuples (``==`` one is true)."""
+    ints); this costs 8.  Reads like a list of tuples (``==`` one is true,
+    and one of lists)."""
 
-    __slots__ = ("_a",)
+    __slots__ = ()
+    _WIDTH = 2
 
     def __init__(self, pairs: Iterable[Sequence[int]] = ()) -> None:
-        self._a = array("i")
+        self._ints = array("i")
         for start, end in pairs:
-            self._a.extend((start, end))
+            self._ints.extend((start, end))
 
-    def __len__(self) -> int:
-        return len(self._a) // 2
+    def _item(self, i: int) -> tuple[int, int]:
+        return (self._ints[2 * i], self._ints[2 * i + 1])
+
+    def _same(self, mine: object, theirs: object) -> bool:
+        return mine == tuple(theirs)  # type: ignore[arg-type]
 
     @overload
     def __getitem__(self, i: int) -> tuple[int, int]: ...
     @overload
     def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
     def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        n = len(self)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError("span index out of range")
-        return (self._a[2 * i], self._a[2 * i + 1])
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        a = self._a
-        return ((a[k], a[k + 1]) for k in range(0, len(a), 2))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(
-            a == tuple(b) for a, b in zip(self, other))  # type: ignore[arg-type]
-
-    __hash__ = None  # type: ignore[assignment]
+        return super().__getitem__(i)
 
     def __repr__(self) -> str:
         return f"Spans({list(self)!r})"
 
     def __reduce__(self) -> tuple:
-        return (_spans_from, (self._a.tobytes(),))
+        return (_spans_from, (self._ints.tobytes(),))
 
 
 def _spans_from(packed: bytes) -> Spans:
     out = Spans()
-    out._a.frombytes(packed)
+    out._ints.frombytes(packed)
     return out
 
 

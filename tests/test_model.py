@@ -50,7 +50,7 @@ def test_sentences_pickle_as_spans_and_cost_less_than_objects() -> None:
     listed = list(packed)
     as_objects = sys.getsizeof(listed) + sum(
         sys.getsizeof(s) + sys.getsizeof(s.text) for s in listed)
-    assert sys.getsizeof(packed._spans) * 10 < as_objects
+    assert sys.getsizeof(packed._ints) * 10 < as_objects
 
 
 def test_paragraphs_are_packed_and_read_like_a_list_of_tuples() -> None:
