@@ -142,8 +142,14 @@ def test_names_like_object_properties_do_not_break_the_page(browser: Any, tmp_pa
     assert panel.locator("h2").inner_text() == "__proto__"
     assert sorted(panel.locator("ol li button").all_inner_texts()) == sorted(g["__proto__"])
     # Clicking a node on the canvas shows it and its neighbours.
-    page.evaluate("kgPage.network.fit()")
+    # Closing the panel widens the graph; vis resizes its canvas (and moves the
+    # view) on its ResizeObserver, a frame later: wait for that, then fit.
     page.locator("#panel-close").click()
+    page.wait_for_function("""() => {
+        const c = kgPage.network.canvas, f = c.frame.canvas;
+        return f.width === Math.round(f.clientWidth * c.pixelRatio)
+            && f.height === Math.round(f.clientHeight * c.pixelRatio); }""")
+    page.evaluate("kgPage.network.fit()")
     for n in ("constructor", "toString"):
         pos = page.evaluate("(n) => kgPage.position(n)", n)
         dom = page.evaluate("(p) => kgPage.network.canvasToDOM(p)", pos)
